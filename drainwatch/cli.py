@@ -1,0 +1,212 @@
+"""The `drainwatch` command line: a thin click layer over the pipeline and the warehouse.
+
+Every DrainwatchError becomes one line on stderr; configuration errors exit 2.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import ConfigError, DrainwatchError
+from .output import FORMATS, render
+from .topic import default_topic_path
+
+
+def _prefect_defaults() -> None:
+    # No network here and no telemetry wanted; a user's own Prefect settings still win.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+class _Exit(click.ClickException):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+
+def _fail(exc: DrainwatchError) -> _Exit:
+    return _Exit(str(exc), 2 if isinstance(exc, ConfigError) else 1)
+
+
+topic_option = click.option(
+    "--topic", "topic_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Topic file (TOML). Default: the bundled topics/russia-it-emigration.toml.",
+)
+db_option = click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="DuckDB file. Default: $DRAINWATCH_DB, else ./drainwatch.duckdb.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="drainwatch")
+def main() -> None:
+    """drainwatch: watch the news for figures on tech-worker emigration.
+
+    Runs discover articles, extract figures, store them in DuckDB, compare them with the
+    topic's baseline and email new findings. See README.md for configuration.
+    """
+
+
+@main.command()
+@topic_option
+@db_option
+@click.option("--outbox", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for .eml alerts when no SMTP server is set. Default: $DRAINWATCH_OUTBOX, else ./outbox.")
+def run(topic_file: Path | None, db: Path | None, outbox: Path | None) -> None:
+    """Run the monitor once: discover, fetch, extract, store, compare, alert.
+
+    Exit status: 0 complete, 1 partial (some sources or pages failed; what was fetched is
+    stored), 2 bad configuration or input.
+    """
+    from .settings import load_settings
+
+    topic = str(topic_file or default_topic_path())
+    try:
+        settings = load_settings(topic, db=db, outbox=outbox)
+    except DrainwatchError as exc:
+        raise _fail(exc) from None
+    summary = run_once(topic, settings.warehouse.db_path, settings.warehouse.outbox_dir)
+    print_summary(summary)
+    sys.exit(summary.exit_code)
+
+
+def run_once(topic: str, db: Path, outbox: Path) -> Any:
+    _prefect_defaults()
+    from flows.monitor import monitor
+
+    try:
+        return asyncio.run(monitor(topic_file=topic, db=str(db), outbox=str(outbox)))
+    except DrainwatchError as exc:
+        raise _fail(exc) from None
+
+
+def print_summary(s: Any) -> None:
+    click.echo(
+        f"run {s.run_id}: {s.status} · sources {s.sources_ok} ok, {s.sources_failed} failed · "
+        f"{s.articles_discovered} URLs listed, {s.articles_new} new articles, {s.pages_failed} pages failed · "
+        f"{s.figures_new} figures, {s.findings_new} new findings · {s.alerts_sent} alert(s) sent"
+        + (f", {s.alerts_queued} queued (will retry next run)" if s.alerts_queued else "")
+    )
+    for e in s.errors[:20]:
+        click.echo(f"  ! {e.stage}: {e.url or ''} {e.reason}{' (' + e.detail + ')' if e.detail else ''}", err=True)
+    if len(s.errors) > 20:
+        click.echo(f"  ! … and {len(s.errors) - 20} more (see the run_errors table)", err=True)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@topic_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+def extract(inputs: tuple[str, ...], topic_file: Path | None, fmt: str) -> None:
+    """Extract figures from text files, HTML files or URLs (no database involved).
+
+    A .txt file is read as article text; any other file or an http(s) URL is treated as an
+    HTML page. Prints one JSON object per figure (FIGURES.md fields plus `source`).
+    """
+    from .extract_cmd import extract_inputs
+
+    try:
+        rows = extract_inputs(inputs, str(topic_file or default_topic_path()))
+    except DrainwatchError as exc:
+        raise _fail(exc) from None
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+    else:
+        cols = ["source", "metric", "value", "qualifier", "unit", "speaker", "number_text"]
+        click.echo(render(cols, [[r[c] for c in cols] for r in rows], "table"), nl=False)
+
+
+@main.command()
+@click.argument("sql")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("-p", "--param", "params", type=(str, str), multiple=True, help="Named parameter: -p name value, used as $name.")
+def query(sql: str, db: Path | None, fmt: str, params: tuple[tuple[str, str], ...]) -> None:
+    """Run read-only SQL against the warehouse ('-' reads the SQL from stdin).
+
+    Example: drainwatch query "SELECT metric, value, comparison FROM findings_overview"
+    """
+    from warehouse.db import connect
+
+    if sql == "-":
+        sql = sys.stdin.read()
+    path = db or Path(os.environ.get("DRAINWATCH_DB") or "drainwatch.duckdb")
+    try:
+        with connect(path, read_only=True) as con:
+            cur = con.execute(sql, dict(params) if params else None)
+            columns = [d[0] for d in (cur.description or [])]
+            rows = cur.fetchall() if columns else []
+    except DrainwatchError as exc:
+        raise _fail(exc) from None
+    except Exception as exc:  # duckdb's own errors: bad SQL, read-only violations
+        raise _Exit(f"{path}: {str(exc).splitlines()[0]}", 1) from None
+    click.echo(render(columns, rows, fmt), nl=False)
+
+
+@main.command()
+@topic_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+def baseline(topic_file: Path | None, fmt: str) -> None:
+    """Show the topic's seed baseline, the figures new ones are compared with."""
+    from .topic import load_topic
+
+    try:
+        topic = load_topic(topic_file or default_topic_path())
+    except DrainwatchError as exc:
+        raise _fail(exc) from None
+    cols = ["metric", "value", "qualifier", "unit", "speaker", "period", "outlet"]
+    rows = [[getattr(b, c) for c in cols] for b in topic.baseline]
+    click.echo(render(cols, rows, fmt), nl=False)
+
+
+@main.command()
+@topic_option
+@db_option
+@click.option("--outbox", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for .eml alerts.")
+@click.option("--cron", default=None, help="Override the topic's [schedule] cron.")
+def serve(topic_file: Path | None, db: Path | None, outbox: Path | None, cron: str | None) -> None:
+    """Serve the monitor flow on the topic's cron schedule through Prefect (Ctrl-C stops)."""
+    from .settings import load_settings
+
+    topic = str(topic_file or default_topic_path())
+    try:
+        settings = load_settings(topic, db=db, outbox=outbox)
+    except DrainwatchError as exc:
+        raise _fail(exc) from None
+    _prefect_defaults()
+    from flows.monitor import monitor
+
+    schedule = cron or settings.topic.schedule.cron
+    click.echo(f"serving monitor for {settings.topic.name} on cron {schedule!r} ({settings.topic.schedule.timezone}); Ctrl-C to stop")
+    monitor.serve(
+        name=f"drainwatch-{settings.topic.name}",
+        cron=schedule,
+        parameters={"topic_file": str(Path(topic).resolve()), "db": str(settings.warehouse.db_path.resolve()),
+                    "outbox": str(settings.warehouse.outbox_dir.resolve())},
+        pause_on_shutdown=False,
+        limit=1,
+    )
+
+
+@main.command()
+@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path), default=Path(".demo"), show_default=True,
+              help="Where the demo keeps its topic file, DuckDB file and outbox.")
+def demo(workdir: Path) -> None:
+    """Run the whole pipeline twice on the bundled offline sample news site."""
+    from .demo import run_demo
+
+    try:
+        code = run_demo(workdir, echo=click.echo)
+    except DrainwatchError as exc:
+        raise _fail(exc) from None
+    sys.exit(code)

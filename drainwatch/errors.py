@@ -1,0 +1,63 @@
+"""The one exception tree of drainwatch.
+
+    DrainwatchError
+    ├── ConfigError(file, key)      bad or missing setting; the CLI exits 2
+    ├── FetchError(url)             a source or page could not be had
+    │   ├── TransientFetchError     worth retrying: timeouts, connection errors, 429, 5xx
+    │   └── TerminalFetchError      not worth retrying: 404, 410, other 4xx, too large, not HTML
+    ├── ExtractionError(article)    a page could not be turned into an article
+    ├── WarehouseError(path)        the DuckDB file could not be opened or written
+    └── AlertError(transport)       an email could not be delivered (it stays queued)
+
+Every message names the file, key, URL or path it is about, so that a one-line error
+printed by the CLI is enough to act on.
+"""
+
+from __future__ import annotations
+
+
+class DrainwatchError(Exception):
+    """Base class: everything drainwatch raises on purpose."""
+
+
+class ConfigError(DrainwatchError):
+    def __init__(self, file: str, key: str, problem: str) -> None:
+        self.file, self.key, self.problem = file, key, problem
+        where = f"{file}: {key}" if key else file
+        super().__init__(f"{where}: {problem}")
+
+
+class FetchError(DrainwatchError):
+    """`reason` is a short machine-readable word stored with the failure (http_404, timeout...)."""
+
+    transient = False
+
+    def __init__(self, url: str, reason: str, detail: str = "") -> None:
+        self.url, self.reason, self.detail = url, reason, detail
+        super().__init__(f"{url}: {reason}" + (f" ({detail})" if detail else ""))
+
+
+class TransientFetchError(FetchError):
+    transient = True
+
+
+class TerminalFetchError(FetchError):
+    transient = False
+
+
+class ExtractionError(DrainwatchError):
+    def __init__(self, url: str, problem: str) -> None:
+        self.url, self.problem = url, problem
+        super().__init__(f"{url}: {problem}")
+
+
+class WarehouseError(DrainwatchError):
+    def __init__(self, path: str, problem: str) -> None:
+        self.path, self.problem = path, problem
+        super().__init__(f"{path}: {problem}")
+
+
+class AlertError(DrainwatchError):
+    def __init__(self, transport: str, problem: str) -> None:
+        self.transport, self.problem = transport, problem
+        super().__init__(f"{transport}: {problem}")

@@ -1,0 +1,116 @@
+"""Records passed between pipeline stages: frozen, typed, never tuples."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Literal
+
+from extractors.records import Extraction
+
+SourceKind = Literal["feed", "gdelt", "news_search"]
+Stage = Literal["discover", "fetch", "extract", "store", "compare", "alert"]
+
+
+def short_hash(*parts: object) -> str:
+    h = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An article URL a source listed."""
+
+    url: str  # normalised
+    discovered_url: str  # as listed
+    source_url: str
+    kind: SourceKind
+    title: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    url: str
+    kind: SourceKind
+    ok: bool
+    items: int = 0
+    reason: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Something a run could not do; recorded in run_errors."""
+
+    stage: Stage
+    url: str | None
+    reason: str
+    detail: str = ""
+    terminal: bool = False  # a page that will never work: not fetched again
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    candidates: tuple[Candidate, ...]
+    sources: tuple[SourceResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    candidate: Candidate
+    final_url: str
+    status: int
+    content_type: str
+    body: bytes
+    fetched_at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    pages: tuple[Page, ...]
+    failures: tuple[Failure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    article_id: str
+    url: str
+    canonical_url: str
+    discovered_url: str
+    source_url: str | None
+    outlet: str | None
+    title: str | None
+    author: str | None
+    published: str | None  # YYYY-MM-DD
+    fetched_at: str
+    language: str | None
+    text: str
+    text_hash: str
+    extraction: Extraction
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    articles: tuple[Article, ...]
+    failures: tuple[Failure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    run_id: str
+    status: Literal["complete", "partial", "failed"]
+    sources_ok: int
+    sources_failed: int
+    articles_discovered: int
+    articles_new: int
+    pages_failed: int
+    figures_new: int
+    findings_new: int
+    alerts_sent: int
+    alerts_queued: int
+    errors: tuple[Failure, ...]
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.status == "complete" else 1

@@ -1,0 +1,122 @@
+"""One typed settings object, built once at the entry point and passed down.
+
+Order of override: the topic file, then environment variables, then CLI flags.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from .errors import ConfigError
+from .topic import Topic, load_topic
+
+DEFAULT_DB = Path("drainwatch.duckdb")
+DEFAULT_OUTBOX = Path("outbox")
+DEFAULT_MAIL = "drainwatch@localhost"
+DEFAULT_USER_AGENT = "drainwatch/0.1 (news figure monitor; set DRAINWATCH_USER_AGENT to add a contact URL)"
+ENV = "environment"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    user_agent: str = DEFAULT_USER_AGENT
+    """Sent with every request; put a contact URL in it for production use."""
+    timeout: float = 20.0
+    """Seconds for connect, read and write each."""
+    max_concurrency: int = 8
+    """Requests in flight at once, over all hosts."""
+    max_bytes: int = 5_000_000
+    """A page larger than this is dropped (reason too_large) while streaming."""
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str | None = None
+    """SMTP server; when unset, alerts are written as .eml files to the outbox folder."""
+    port: int = 587
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = False
+    ca_file: str | None = None
+    """Extra CA bundle for a private server's certificate."""
+    mail_from: str = DEFAULT_MAIL
+    mail_to: tuple[str, ...] = (DEFAULT_MAIL,)
+    timeout: float = 30.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True, slots=True)
+class WarehouseSettings:
+    db_path: Path = DEFAULT_DB
+    """The DuckDB file holding articles, figures, findings, alerts and runs."""
+    outbox_dir: Path = DEFAULT_OUTBOX
+    """Where alert emails are written as .eml files when no SMTP server is configured."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    topic: Topic
+    fetch: FetchSettings
+    smtp: SmtpSettings
+    warehouse: WarehouseSettings
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(ENV, key, f"must be a whole number, got {raw!r}") from None
+
+
+def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(ENV, key, f"must be 0 or 1, got {raw!r}")
+
+
+def load_settings(
+    topic_file: str | Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    db: str | Path | None = None,
+    outbox: str | Path | None = None,
+) -> Settings:
+    env = os.environ if env is None else env
+    topic = load_topic(topic_file)
+    ca_file = env.get("DRAINWATCH_SMTP_CA_FILE") or None
+    if ca_file and not Path(ca_file).is_file():
+        raise ConfigError(ENV, "DRAINWATCH_SMTP_CA_FILE", f"no such file: {ca_file}")
+    mail_to = tuple(a.strip() for a in env.get("DRAINWATCH_MAIL_TO", "").split(",") if a.strip())
+    smtp = SmtpSettings(
+        host=env.get("DRAINWATCH_SMTP_HOST") or None,
+        port=_int(env, "DRAINWATCH_SMTP_PORT", 587),
+        user=env.get("DRAINWATCH_SMTP_USER") or None,
+        password=env.get("DRAINWATCH_SMTP_PASSWORD") or None,
+        starttls=_bool(env, "DRAINWATCH_SMTP_STARTTLS", False),
+        ca_file=ca_file,
+        mail_from=env.get("DRAINWATCH_MAIL_FROM") or DEFAULT_MAIL,
+        mail_to=mail_to or (DEFAULT_MAIL,),
+    )
+    if smtp.user and not smtp.password:
+        raise ConfigError(ENV, "DRAINWATCH_SMTP_PASSWORD", "must be set when DRAINWATCH_SMTP_USER is")
+    fetch = FetchSettings(user_agent=env.get("DRAINWATCH_USER_AGENT") or DEFAULT_USER_AGENT)
+    warehouse = WarehouseSettings(
+        db_path=Path(db or env.get("DRAINWATCH_DB") or DEFAULT_DB),
+        outbox_dir=Path(outbox or env.get("DRAINWATCH_OUTBOX") or DEFAULT_OUTBOX),
+    )
+    return Settings(topic, fetch, smtp, warehouse)

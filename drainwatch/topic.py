@@ -1,0 +1,213 @@
+"""A topic file (TOML) read into typed records.
+
+A section the file leaves out falls back to the bundled default topic
+(topics/russia-it-emigration.toml), so a copy with only [sources] changed is a full topic.
+Errors name the file and the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+from extractors.cues import CUE_GROUPS, Cues
+from extractors.records import METRICS, QUALIFIERS, UNITS
+
+from .errors import ConfigError
+
+DEFAULT_TOPIC = "russia-it-emigration.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    feeds: tuple[str, ...]
+    gdelt_doc_api: str
+    gdelt_query: str
+    gdelt_timespan: str
+    gdelt_max_records: int
+    news_search_rss: str
+    news_search_queries: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPolicy:
+    metrics: tuple[str, ...]
+    min_relative_change: float
+    digest: str
+    subject_prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    cron: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineFact:
+    metric: str
+    value: float
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str
+    speaker: str | None
+    outlet: str | None
+    url: str | None
+    date: str | None
+    period: str | None
+
+
+@dataclass(frozen=True)
+class Topic:
+    path: str
+    name: str
+    title: str
+    sources: Sources
+    alert: AlertPolicy
+    schedule: Schedule
+    cue_words: Mapping[str, tuple[str, ...]]
+    baseline: tuple[BaselineFact, ...]
+
+    def cues(self) -> Cues:
+        return Cues.from_mapping(self.cue_words)
+
+
+def default_topic_path() -> Path:
+    return Path(str(resources.files("topics") / DEFAULT_TOPIC))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(str(path), "", "topic file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), "", f"not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(str(path), "", f"cannot read ({exc.strerror})") from None
+
+
+class _Reader:
+    """Typed access to one section, with errors that name file and key."""
+
+    def __init__(self, file: str, section: str, data: Any) -> None:
+        if not isinstance(data, dict):
+            raise ConfigError(file, section, "must be a table")
+        self.file, self.section, self.data = file, section, data
+
+    def _key(self, key: str) -> str:
+        return f"{self.section}.{key}" if self.section else key
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., *, allow_none: bool = False) -> Any:
+        if key not in self.data:
+            if default is ...:
+                raise ConfigError(self.file, self._key(key), "missing")
+            return default
+        value = self.data[key]
+        if value is None and allow_none:
+            return None
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise ConfigError(self.file, self._key(key), f"must be {name}, got {value!r}")
+        return value
+
+    def strings(self, key: str, default: Any = ...) -> tuple[str, ...]:
+        value = self.get(key, list, default)
+        if not all(isinstance(v, str) for v in value):
+            raise ConfigError(self.file, self._key(key), "must be a list of strings")
+        return tuple(value)
+
+    def url(self, key: str) -> str:
+        value = self.get(key, str)
+        if value and not value.startswith(("http://", "https://")):
+            raise ConfigError(self.file, self._key(key), f"must be an http(s) URL or \"\", got {value!r}")
+        return value
+
+
+def load_topic(path: str | Path) -> Topic:
+    path = Path(path)
+    data = _read_toml(path)
+    default_path = default_topic_path()
+    defaults = data if path.resolve() == default_path.resolve() else _read_toml(default_path)
+    file = str(path)
+
+    def section(name: str) -> _Reader:
+        return _Reader(file, name, data[name]) if name in data else _Reader(str(default_path), name, defaults.get(name, {}))
+
+    meta = section("topic")
+    src = section("sources")
+    feeds = src.strings("feeds")
+    for i, feed in enumerate(feeds):
+        if not feed.startswith(("http://", "https://")):
+            raise ConfigError(src.file, f"sources.feeds[{i}]", f"must be an http(s) URL, got {feed!r}")
+    sources = Sources(
+        feeds=feeds,
+        gdelt_doc_api=src.url("gdelt_doc_api"),
+        gdelt_query=src.get("gdelt_query", str),
+        gdelt_timespan=src.get("gdelt_timespan", str, "7d"),
+        gdelt_max_records=src.get("gdelt_max_records", int, 75),
+        news_search_rss=src.url("news_search_rss"),
+        news_search_queries=src.strings("news_search_queries"),
+    )
+    al = section("alert")
+    metrics = al.strings("metrics")
+    for m in metrics:
+        if m not in METRICS:
+            raise ConfigError(al.file, "alert.metrics", f"unknown metric {m!r} (known: {', '.join(METRICS)})")
+    change = al.get("min_relative_change", float, 0.0)
+    if change < 0:
+        raise ConfigError(al.file, "alert.min_relative_change", f"must be >= 0, got {change}")
+    digest = al.get("digest", str, "run")
+    if digest != "run":
+        raise ConfigError(al.file, "alert.digest", f"only \"run\" is supported, got {digest!r}")
+    alert = AlertPolicy(metrics, change, digest, al.get("subject_prefix", str, "drainwatch:"))
+    sch = section("schedule")
+    cron = sch.get("cron", str, "0 */6 * * *")
+    if len(cron.split()) != 5:
+        raise ConfigError(sch.file, "schedule.cron", f"must have five fields, got {cron!r}")
+    schedule = Schedule(cron, sch.get("timezone", str, "UTC"))
+    cue_section = section("cues")
+    cue_words = {g: cue_section.strings(g, ()) for g in CUE_GROUPS}
+    baseline_data = data["baseline"] if "baseline" in data else defaults.get("baseline", [])
+    baseline_file = file if "baseline" in data else str(default_path)
+    if not isinstance(baseline_data, list):
+        raise ConfigError(baseline_file, "baseline", "must be an array of tables ([[baseline]])")
+    baseline = tuple(_baseline_fact(baseline_file, i, row) for i, row in enumerate(baseline_data))
+    return Topic(
+        path=file,
+        name=meta.get("name", str, path.stem),
+        title=meta.get("title", str, path.stem),
+        sources=sources,
+        alert=alert,
+        schedule=schedule,
+        cue_words=cue_words,
+        baseline=baseline,
+    )
+
+
+def _baseline_fact(file: str, i: int, row: Any) -> BaselineFact:
+    r = _Reader(file, f"baseline[{i}]", row)
+    metric = r.get("metric", str)
+    if metric not in METRICS:
+        raise ConfigError(file, f"baseline[{i}].metric", f"unknown metric {metric!r}")
+    unit = r.get("unit", str)
+    if unit not in UNITS:
+        raise ConfigError(file, f"baseline[{i}].unit", f"must be one of {', '.join(UNITS)}, got {unit!r}")
+    qualifier = r.get("qualifier", str, "exact")
+    if qualifier not in QUALIFIERS:
+        raise ConfigError(file, f"baseline[{i}].qualifier", f"must be one of {', '.join(QUALIFIERS)}")
+    value = r.get("value", float)
+    opt = lambda k: r.get(k, str, None, allow_none=True)  # noqa: E731
+    return BaselineFact(
+        metric=metric, value=value,
+        low=r.get("low", float, None, allow_none=True), high=r.get("high", float, None, allow_none=True),
+        qualifier=qualifier, unit=unit, speaker=opt("speaker"), outlet=opt("outlet"),
+        url=opt("url"), date=opt("date"), period=opt("period"),
+    )

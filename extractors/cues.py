@@ -1,0 +1,79 @@
+"""Cue words: the topic file's lists compiled into matchers.
+
+A cue is a word or phrase; each of its words matches as a prefix ("left" matches "left",
+"emigra" matches "emigrated", "эмигра" every Russian inflection), so one entry covers an
+inflected family. A cue with an upper-case letter ("IT") is matched case-sensitively and as
+a whole word, because "it" the pronoun is everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+# The groups the classifier reads; a topic file supplies the words for each.
+CUE_GROUPS: tuple[str, ...] = (
+    "it_subject",       # the counted are IT people: "IT specialists", "programmers", "айтишники"
+    "general_people",   # the counted are people in general: "people", "Russians", "человек"
+    "worker_nouns",     # workers of an unstated field: inherit the sentence's subject
+    "things",           # the counted are not people: companies, visas, offices
+    "departure",        # left, fled, emigrated, уехали
+    "returned",         # came back, returned, вернулись
+    "remote",           # still working for home employers from abroad
+    "shortage",         # shortage, deficit, дефицит
+    "workforce",        # the size of the workforce
+    "forecast",         # could, expected to, прогноз
+    "anaphora",         # "of them", "of those who left": the subject is in the sentence before
+    "country",          # the topic's country, for article relevance
+)
+
+
+def _compile(words: Sequence[str]) -> re.Pattern[str] | None:
+    parts = []
+    # Longest first, so "IT-специалист" wins over "IT" at the same place.
+    for w in sorted(words, key=len, reverse=True):
+        tokens = w.split()
+        if not tokens:
+            continue
+        if any(c.isupper() for c in w):
+            # Case-sensitive; an all-capitals word ("IT") must end there, a word ending in
+            # lower case ("Росси", "IT-специалист") still takes its inflections.
+            body = r"\s+".join(re.escape(t) + ("" if t.upper() == t else r"\w*") for t in tokens)
+            parts.append(rf"(?<!\w){body}(?!\w)")
+        else:
+            body = r"\s+".join(re.escape(t) + r"\w*" for t in tokens)
+            parts.append(rf"(?i:(?<!\w){body})")
+    return re.compile("|".join(parts)) if parts else None
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Compiled cue groups; build with `Cues.from_mapping(topic_cues)`."""
+
+    words: Mapping[str, tuple[str, ...]]
+    _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_mapping(cls, words: Mapping[str, Sequence[str]]) -> "Cues":
+        frozen = {g: tuple(words.get(g, ())) for g in CUE_GROUPS}
+        cues = cls(frozen)
+        for g in CUE_GROUPS:
+            cues._patterns[g] = _compile(frozen[g])
+        return cues
+
+    def has(self, group: str, text: str) -> bool:
+        p = self._patterns.get(group)
+        return bool(p and p.search(text))
+
+    def find(self, group: str, text: str) -> re.Match[str] | None:
+        p = self._patterns.get(group)
+        return p.search(text) if p else None
+
+    def finditer(self, group: str, text: str) -> list[re.Match[str]]:
+        p = self._patterns.get(group)
+        return list(p.finditer(text)) if p else []
+
+    def count(self, group: str, text: str) -> int:
+        p = self._patterns.get(group)
+        return len(p.findall(text)) if p else 0

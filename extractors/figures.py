@@ -1,0 +1,209 @@
+"""From article text to figures: segment, read numbers, attach meaning, attribute, dedupe.
+
+`extract_figures(text, cues)` is the one entry point; it is pure (no I/O) and never raises
+on odd input. Each number that does not become a figure is kept as `Rejected` with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cues import Cues
+from .numbers import find_mentions
+from .periods import find_period
+from .records import Extraction, Figure, Mention, Rejected, Unit
+from .sentences import split_sentences
+from .speakers import SpeakerTracker
+
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?:though|although|while|but|whereas|however|yet)\s|;\s|\s(?:but|whereas)\s|,\s+(?:а|но|хотя|однако)\s",
+    re.IGNORECASE,
+)
+_SUBJECT_END = re.compile(r"[,.;:()\[\]—–\"“”«»!?]| -- | - ")
+_FURNITURE = re.compile(
+    r"^\W*(?:related(?:\s+\w+)?\s*:|read\s+(?:more|also)\b|see\s+also\b|читайте\s+также|смотрите\s+также|advertisement\b|subscribe\b)",
+    re.IGNORECASE,
+)
+_PLAUSIBLE_BARE_COUNT = 1000  # a bare number below this, with no counted noun, is not a head count
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    sentence: str
+    clause: str
+    subject: str
+    sentence_it: bool
+    previous_it: bool
+
+
+def _clause_of(sentence: str, offset: int) -> str:
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        if m.start() >= offset:
+            return sentence[start:m.start()]
+        start = m.end()
+    return sentence[start:]
+
+
+def _subject_after(sentence: str, offset: int, cues: Cues) -> str:
+    """The counted noun phrase right after the number ("IT specialists", "of them"), or ""."""
+    rest = sentence[offset:]
+    m = _SUBJECT_END.search(rest)
+    head = " ".join((rest[: m.start()] if m else rest).split()[:5])
+    end = 0
+    for group in ("it_subject", "general_people", "worker_nouns", "things", "anaphora", "workforce"):
+        for hit in cues.finditer(group, head):
+            end = max(end, hit.end())
+    return head[:end].strip()
+
+
+def _subject_kind(subject: str, cues: Cues) -> str:
+    head = " ".join(subject.split()[:4])
+    if cues.has("anaphora", head) and not cues.has("it_subject", head):
+        return "anaphora"
+    first3 = " ".join(subject.split()[:3])
+    if cues.has("things", first3):  # "300 IT companies" counts companies, not people
+        return "thing"
+    if cues.has("it_subject", head):
+        return "it"
+    if cues.has("general_people", first3):
+        return "people"
+    if cues.has("worker_nouns", head):
+        return "worker"
+    return "none"
+
+
+def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
+    """The metric and unit of a mention in its context; None when the sentence is off topic."""
+    kind = _subject_kind(ctx.subject, cues)
+    clause = ctx.clause
+    relevant = any(
+        cues.has(g, ctx.sentence) for g in ("it_subject", "departure", "returned", "remote", "shortage")
+    )
+    if m.currency:
+        return ("other", "money") if relevant else None
+    count_unit: Unit = "people" if kind in ("it", "people", "worker") else "count"
+    if kind == "thing":
+        return ("other", "count") if relevant else None
+    it_ctx = (
+        kind == "it"
+        or (kind == "anaphora" and (ctx.sentence_it or ctx.previous_it))
+        or (kind in ("worker", "none") and ctx.sentence_it)
+    )
+    returned, remote = cues.has("returned", clause), cues.has("remote", clause)
+    departure, shortage = cues.has("departure", clause), cues.has("shortage", clause)
+    if m.percent:
+        if it_ctx:
+            if returned:
+                return "it_returned", "percent"
+            if remote:
+                return "it_remote_abroad", "percent"
+            if departure:
+                return "it_emigrants_share", "percent"
+        return ("other", "percent") if relevant else None
+    if kind == "none" and m.value is not None and m.value < _PLAUSIBLE_BARE_COUNT:
+        return ("other", "count") if relevant else None
+    if it_ctx or (kind == "people" and shortage and ctx.sentence_it):
+        if shortage:
+            return "it_shortage", "people"
+        if returned:
+            return "it_returned", "people"
+        if remote:
+            return "it_remote_abroad", "people"
+        if departure:
+            forecast = cues.has("forecast", clause)
+            return ("it_emigrants_forecast" if forecast else "it_emigrants"), "people"
+        if cues.has("workforce", clause):
+            return "it_workforce", "people"
+    elif kind == "people" and departure and not returned:
+        return "emigrants_total", "people"
+    elif kind == "people" and ctx.sentence_it and cues.has("workforce", clause) and not departure:
+        return "it_workforce", "people"
+    return ("other", count_unit) if relevant else None
+
+
+def is_on_topic(text: str, cues: Cues) -> bool:
+    """An article is on topic when it names people, a movement (leaving, returning, shortage)
+    or the workforce, and the country."""
+    return (
+        (cues.has("it_subject", text) or cues.has("general_people", text))
+        and any(cues.has(g, text) for g in ("departure", "returned", "remote", "shortage", "workforce"))
+        and cues.has("country", text)
+    )
+
+
+def extract_figures(text: str, cues: Cues) -> Extraction:
+    sentences = split_sentences(text)
+    on_topic = is_on_topic(text, cues)
+    tracker = SpeakerTracker()
+    figures: list[Figure] = []
+    rejected: list[Rejected] = []
+    previous_speaker: str | None = None
+    previous_paragraph = -1
+    previous_it = False
+    for s in sentences:
+        same_paragraph = s.paragraph == previous_paragraph
+        speaker = tracker.attribute(s.text, previous_speaker if same_paragraph else None, same_paragraph)
+        tracker.remember(s.text)
+        mentions, dropped = find_mentions(text, s.start, s.end)
+        rejected.extend(dropped)
+        sentence_it = cues.has("it_subject", s.text)
+        furniture = bool(_FURNITURE.match(s.text))
+        for m in mentions:
+            if not on_topic or furniture:
+                reason = "off_topic_article" if not on_topic else "page_furniture"
+                rejected.append(Rejected(m.text, m.start, m.end, reason, s.text))
+                continue
+            local = m.end - s.start
+            ctx = _Context(
+                s.text,
+                _clause_of(s.text, m.start - s.start),
+                _subject_after(s.text, local, cues),
+                sentence_it,
+                previous_it and same_paragraph,
+            )
+            decided = classify(m, ctx, cues)
+            if decided is None:
+                rejected.append(Rejected(m.text, m.start, m.end, "off_topic_sentence", s.text))
+                continue
+            metric, unit = decided
+            figures.append(
+                Figure(
+                    metric=metric, value=m.value, low=m.low, high=m.high, qualifier=m.qualifier,
+                    unit=unit, currency=m.currency if unit == "money" else None,
+                    subject=ctx.subject or None, speaker=speaker, period=find_period(s.text),
+                    sentence=s.text, sentence_start=s.start, sentence_end=s.end,
+                    number_text=m.text, number_start=m.start, number_end=m.end,
+                )
+            )
+        previous_speaker = speaker if speaker else (previous_speaker if same_paragraph else None)
+        previous_paragraph = s.paragraph
+        previous_it = sentence_it
+    kept, duplicates = _dedupe(figures)
+    rejected.extend(duplicates)
+    return Extraction(tuple(kept), tuple(sorted(rejected, key=lambda r: r.start)), on_topic)
+
+
+def _dedupe(figures: list[Figure]) -> tuple[list[Figure], list[Rejected]]:
+    """One core figure per (metric, unit, value) per article: captions and headlines
+    repeat the body. The attributed copy wins over an unattributed one."""
+    best: dict[tuple[object, ...], Figure] = {}
+    order: list[tuple[object, ...]] = []
+    dropped: list[Rejected] = []
+    out: list[Figure] = []
+    for f in figures:
+        if f.metric == "other":
+            out.append(f)
+            continue
+        key = (f.metric, f.unit, f.value)
+        if key not in best:
+            best[key] = f
+            order.append(key)
+            continue
+        keep, drop = (f, best[key]) if (f.speaker and not best[key].speaker) else (best[key], f)
+        best[key] = keep
+        dropped.append(Rejected(drop.number_text, drop.number_start, drop.number_end, "duplicate", drop.sentence))
+    out.extend(best[k] for k in order)
+    out.sort(key=lambda f: f.number_start)
+    return out, dropped

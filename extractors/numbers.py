@@ -1,0 +1,303 @@
+"""Number grammar: find numbers in a sentence and normalise them, with no notion of meaning.
+
+A `Mention` carries the value in base units (people as a count, percent as 0-100, money in
+units of its currency), the interval the text states and the qualifier (hedge or bound).
+Numbers that are not quantities (years, dates, ages, times, distances, model numbers,
+page counters, URLs) come back as `Rejected` with the reason, so nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .records import Mention, Qualifier, Rejected, RejectReason
+from .words import WORD_NUMBER_RE, is_share, parse_word_number
+
+_SP = "[ \u00a0\u202f\u2009]"  # ordinary, non-breaking, narrow and thin spaces
+DIGITS = (
+    rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?"  # 100,000 / 1,300,000.5
+    rf"|\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?(?![.,]?\d)"  # 100.000 / 1.300.000,5
+    rf"|\d{{1,3}}(?:{_SP}\d{{3}})+(?:,\d+)?(?!\d)"  # 100 000 / 1 300 000
+    rf"|\d+(?:[.,]\d+)?"  # 1500 / 1.3 / 1,3
+)
+
+MAGNITUDES: dict[str, float] = {
+    "thousand": 1e3, "thousands": 1e3, "k": 1e3, "tsd": 1e3, "тыс": 1e3, "тысяча": 1e3,
+    "тысячи": 1e3, "тысяч": 1e3, "mille": 1e3, "milliers": 1e3, "tausend": 1e3,
+    "million": 1e6, "millions": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "mio": 1e6,
+    "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "millionen": 1e6,
+    "billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "mrd": 1e9, "млрд": 1e9,
+    "миллиард": 1e9, "миллиарда": 1e9, "миллиардов": 1e9, "milliard": 1e9, "milliards": 1e9,
+    "milliarden": 1e9,
+}
+_ABBREVIATED = ("тыс", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
+_MAG_WORDS = sorted((k for k in MAGNITUDES if len(k) > 1 and k not in _ABBREVIATED), key=len, reverse=True)
+# Single-letter magnitudes (100K, 1.3M, $7B) only when glued to the digits; only
+# abbreviations take a full stop, so "billion." at a sentence end keeps its stop.
+MAGNITUDE = (
+    rf"(?:{_SP}?(?:(?:{'|'.join(_MAG_WORDS)})(?![\w])|(?:{'|'.join(_ABBREVIATED)})\.?(?![\w]))"
+    rf"|(?<=\d)[KkMB](?![\w]))"
+)
+PERCENT = r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|Prozent|pour\s+cent|pourcent)(?!\w))"
+CURRENCY_PREFIX = r"(?:US\$|\$|€|£|₽)"
+CURRENCY_SUFFIX = (
+    r"(?:\s?(?:dollars|euros?|pounds|rubles|roubles|руб(?:лей|ля)?\.?|долларов|евро|USD|EUR|RUB|GBP)(?!\w))"
+)
+_CURRENCY_CODES = {
+    "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "dollars": "USD",
+    "euro": "EUR", "euros": "EUR", "pounds": "GBP", "rubles": "RUB", "roubles": "RUB",
+    "руб": "RUB", "рублей": "RUB", "рубля": "RUB", "долларов": "USD", "евро": "EUR",
+    "usd": "USD", "eur": "EUR", "rub": "RUB", "gbp": "GBP",
+}
+
+NUMBER = rf"(?:{DIGITS}|{WORD_NUMBER_RE})"
+ONE = (
+    rf"(?P<cur>{CURRENCY_PREFIX})?{_SP}?(?P<num>{NUMBER})(?P<mag>{MAGNITUDE})?"
+    rf"(?P<pct>{PERCENT})?(?P<cursuf>{CURRENCY_SUFFIX})?"
+)
+# A hyphen may join a range ("50-70"), but not a name ("COVID-19", "Shahed-136").
+_MENTION_RE = re.compile(rf"(?<![\w.,/])(?<![^\W\d_]-)(?:{ONE})", re.IGNORECASE)
+_RANGE_GLUE = re.compile(
+    r"^(?:\s*[-–]\s*|\s+(?:to|and|or|до|bis|à)\s+|\s*—\s*)$", re.IGNORECASE
+)
+
+# Hedges and bounds read just before the number (lower case, longest first).
+QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
+    ("as many as", "at_most"), ("as high as", "at_most"), ("as much as", "at_most"),
+    ("no more than", "at_most"), ("not more than", "at_most"), ("up to", "at_most"),
+    ("less than", "at_most"), ("fewer than", "at_most"), ("under", "at_most"),
+    ("не более", "at_most"), ("не больше", "at_most"), ("менее", "at_most"), ("до", "at_most"),
+    ("bis zu", "at_most"), ("jusqu'à", "at_most"), ("jusqu’à", "at_most"),
+    ("more than", "at_least"), ("at least", "at_least"), ("upwards of", "at_least"),
+    ("in excess of", "at_least"), ("over", "at_least"), ("above", "at_least"),
+    ("не менее", "at_least"), ("не меньше", "at_least"), ("более", "at_least"),
+    ("больше", "at_least"), ("свыше", "at_least"), ("mehr als", "at_least"),
+    ("über", "at_least"), ("plus de", "at_least"), ("au moins", "at_least"),
+    ("an estimated", "approx"), ("approximately", "approx"), ("about", "approx"),
+    ("around", "approx"), ("roughly", "approx"), ("nearly", "approx"), ("almost", "approx"),
+    ("some", "approx"), ("circa", "approx"), ("ca.", "approx"), ("close to", "approx"),
+    ("около", "approx"), ("порядка", "approx"), ("примерно", "approx"), ("почти", "approx"),
+    ("приблизительно", "approx"), ("около", "approx"), ("etwa", "approx"), ("rund", "approx"),
+    ("fast", "approx"), ("environ", "approx"), ("près de", "approx"), ("presque", "approx"),
+)
+_QUALIFIER_RE = re.compile(
+    r"(?:^|(?<=[\s(\"'«“]))(?P<q>"
+    + "|".join(re.escape(w) for w, _ in sorted(QUALIFIER_WORDS, key=lambda p: -len(p[0])))
+    + r")\s*$",
+    re.IGNORECASE,
+)
+_QUALIFIER_OF = {w: q for w, q in QUALIFIER_WORDS}
+
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе]|июн\w*|июл\w*|август\w*|сентябр\w*|"
+    r"октябр\w*|ноябр\w*|декабр\w*|januar|februar|märz|mai|juni|juli|oktober|dezember|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)"
+)
+_DATE_BEFORE = re.compile(rf"\b{_MONTHS}\.?\s*$", re.IGNORECASE)
+_DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTHS}\b", re.IGNORECASE)
+_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|-?й|-?го|-?е|-?я|er|e|ème)\b", re.IGNORECASE)
+_AGE_AFTER = re.compile(
+    r"^(?:-|\s)?(?:years?-old|year-old|years?\s+old|-летн\w*|\s?лет\b(?=\s+от\s+роду))",
+    re.IGNORECASE,
+)
+_AGE_BEFORE = re.compile(r"\b(?:aged|age of|ages of|в возрасте|im Alter von|âgé de)\s*$", re.IGNORECASE)
+_DECADE_AFTER = re.compile(r"^s\b")  # late-20s, the 1990s
+_TIME_AFTER = re.compile(r"^(?:\s?(?:a\.m\.|p\.m\.|am\b|pm\b|h\b|ч\.)|:\d\d)", re.IGNORECASE)
+_DURATION_AFTER = re.compile(
+    r"^\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|"
+    r"секунд\w*|минут\w*|час\w*|дн\w*|день|недел\w*|месяц\w*|лет\b|года?\b|годы|"
+    r"Jahren?|Monaten?|Tagen?|ans\b|mois\b|jours\b)(?!\w)",
+    re.IGNORECASE,
+)
+_DISTANCE_AFTER = re.compile(
+    r"^\s*(?:of\s+)?(?:miles?|km|kilomet(?:re|er)s?|met(?:re|er)s?|feet|ft|yards?|"
+    r"километр\w*|км\b|метр\w*|Kilometer\w*)(?!\w)",
+    re.IGNORECASE,
+)
+_RATIO_AFTER = re.compile(r"^\s*(?:times|fold|раз[а]?\b|mal\b|fois\b)", re.IGNORECASE)
+_COUNTER_AFTER = re.compile(
+    r"^\s*(?:/\s*\d+|comments?\b|comment\(s\)|views?\b|shares?\b|likes?\b|replies\b|"
+    r"reposts?\b|просмотр\w*|комментари\w*)",
+    re.IGNORECASE,
+)
+_YEAR_PHRASE_AFTER = re.compile(r"^\s*(?:г\.|гг\.|год\w*|году)", re.IGNORECASE)
+_VAGUE_BEFORE = re.compile(r"\b(?:tens|hundreds|dozens|десятки|сотни|Zehntausende)\s+of\s*$|\b(?:десятки|сотни)\s*$", re.IGNORECASE)
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|ru|org|net|io)/\S*", re.IGNORECASE)
+_PHONE_RE = re.compile(r"\+\d[\d ()\-]{7,}\d|\(\d{3}\)\s?\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b")
+_DATE_RE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
+_TOKEN_CHARS = re.compile(r"[\w\-/.]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Single:
+    text: str
+    start: int
+    end: int
+    value: float | None
+    percent: bool
+    currency: str | None
+    magnitude: float
+
+
+def parse_digits(raw: str, has_magnitude: bool) -> float:
+    """Read `raw` (digits with any separator convention) as a float.
+
+    A single separator followed by exactly three digits is a thousands separator unless a
+    magnitude word follows ("1,300" is 1300, "1,3 млн" is 1.3 million).
+    """
+    s = re.sub(_SP, "", raw)
+    if "," in s and "." in s:
+        decimal = "," if s.rfind(",") > s.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        s = s.replace(thousands, "").replace(decimal, ".")
+    elif "," in s or "." in s:
+        sep = "," if "," in s else "."
+        head, _, tail = s.rpartition(sep)
+        if s.count(sep) > 1 or (len(tail) == 3 and not has_magnitude):
+            s = s.replace(sep, "")
+        else:
+            s = head.replace(sep, "") + "." + tail
+    return float(s)
+
+
+def _single(m: re.Match[str]) -> _Single:
+    mag_text = (m.group("mag") or "").strip().rstrip(".").lower()
+    magnitude = MAGNITUDES.get(mag_text, 1.0) if mag_text else 1.0
+    num = m.group("num")
+    if num[0].isdigit():
+        base: float | None = parse_digits(num, bool(mag_text))
+    else:
+        base = parse_word_number(num)
+    share = not num[0].isdigit() and is_share(num)
+    cur = m.group("cur") or (m.group("cursuf") or "").strip().rstrip(".")
+    currency = _CURRENCY_CODES.get(cur.lower()) if cur else None
+    value = None if base is None else base * magnitude
+    lead = len(m.group(0)) - len(m.group(0).lstrip())
+    return _Single(m.group(0).strip(), m.start() + lead, m.end(), value, bool(m.group("pct")) or share, currency, magnitude)
+
+
+def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
+    before, after = text[max(0, s.start - 40):s.start], text[s.end:s.end + 40]
+    whole_token_start = s.start
+    while whole_token_start > 0 and _TOKEN_CHARS.match(text[whole_token_start - 1]):
+        whole_token_start -= 1
+    token_end = s.end
+    while token_end < len(text) and _TOKEN_CHARS.match(text[token_end]) and text[token_end] not in ".,":
+        token_end += 1
+    token = text[whole_token_start:token_end]
+    plain_integer = raw_num.isdigit()
+    if _VAGUE_BEFORE.search(before):
+        return "vague"
+    if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before) or (plain_integer and _DECADE_AFTER.match(after)):
+        return "age"
+    if re.search(r"[A-Za-zА-Яа-я]", token) and not s.percent and s.magnitude == 1.0 and not s.currency:
+        # 9M544, COVID-19, Shahed-136, mid-2022: digits glued to letters are names, not amounts.
+        if re.fullmatch(r"(?:mid|early|late)-\d{4}", token, re.IGNORECASE):
+            return "year"
+        if raw_num[0].isdigit():
+            return "model_number"
+    if _TIME_AFTER.match(after):
+        return "time"
+    if not s.percent and not s.currency:
+        if _DATE_BEFORE.search(before) and plain_integer and int(raw_num) <= 31:
+            return "date"
+        if _DATE_BEFORE.search(before) and plain_integer and len(raw_num) == 4:
+            return "year"
+        if _DATE_AFTER.match(after) and plain_integer and int(raw_num) <= 31:
+            return "date"
+        if _ORDINAL_AFTER.match(after):
+            return "ordinal"
+        if _DURATION_AFTER.match(after) and s.magnitude == 1.0:
+            return "duration"
+        if _DISTANCE_AFTER.match(after):
+            return "distance"
+        if _RATIO_AFTER.match(after):
+            return "ratio"
+        if _COUNTER_AFTER.match(after) or re.search(r"\d\s*/\s*$", before):
+            return "counter"
+        if plain_integer and len(raw_num) == 4 and 1900 <= int(raw_num) <= 2100 and s.magnitude == 1.0:
+            return "year"
+        if _YEAR_PHRASE_AFTER.match(after) and plain_integer:
+            return "year"
+        if re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}", token):
+            return "date"
+    return None
+
+
+def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[list[Mention], list[Rejected]]:
+    """Numbers in text[start:end], as mentions (with intervals) and rejections (with reasons)."""
+    end = len(text) if end is None else end
+    sentence = text[start:end]
+    blocked = [(m.start() + start, m.end() + start) for m in _URL_RE.finditer(sentence)]
+    blocked += [(m.start() + start, m.end() + start) for m in _PHONE_RE.finditer(sentence)]
+    blocked += [(m.start() + start, m.end() + start) for m in _DATE_RE.finditer(sentence)]
+    singles: list[_Single] = []
+    rejected: list[Rejected] = []
+    for m in _MENTION_RE.finditer(text, start, end):
+        if not m.group("num").strip():
+            continue
+        s = _single(m)
+        if s.value is None:
+            continue
+        inside = next((b for b in blocked if b[0] <= s.start < b[1]), None)
+        if inside is not None:
+            reason: RejectReason | None = (
+                "url" if _URL_RE.match(text, inside[0]) else "date" if _DATE_RE.match(text, inside[0]) else "phone"
+            )
+        else:
+            reason = _reject_reason(text, s, m.group("num"))
+        if reason:
+            rejected.append(Rejected(s.text, s.start, s.end, reason, sentence))
+        else:
+            singles.append(s)
+    return _combine(text, singles), rejected
+
+
+def _qualifier_before(text: str, pos: int) -> tuple[Qualifier, int] | None:
+    m = _QUALIFIER_RE.search(text[max(0, pos - 30):pos])
+    if not m:
+        return None
+    word = m.group("q").lower()
+    # "до" and "over"/"under" are prepositions far more often than bounds; trust them only
+    # right before a number (already guaranteed by the regex anchoring at `pos`).
+    return _QUALIFIER_OF[word], pos - (len(text[max(0, pos - 30):pos]) - m.start("q"))
+
+
+def _combine(text: str, singles: list[_Single]) -> list[Mention]:
+    """Join ranges ("50,000-70,000", "between 50 and 70 thousand") and attach qualifiers."""
+    out: list[Mention] = []
+    i = 0
+    while i < len(singles):
+        a = singles[i]
+        b = singles[i + 1] if i + 1 < len(singles) else None
+        if b is not None and a.percent == b.percent and _RANGE_GLUE.match(text[a.end:b.start]):
+            glue = text[a.end:b.start].strip().lower()
+            lead = text[max(0, a.start - 12):a.start].lower()
+            is_range = glue in {"-", "–"} or (
+                glue in {"to", "до", "bis", "à"} and re.search(r"(?:from|от|von|de)\s*$", lead)
+            ) or (glue == "and" and re.search(r"between\s*$", lead))
+            changed = re.search(r"(?:rose|risen|grew|grown|fell|fallen|dropped|increased?|decreased?|climbed|jumped|raise)\s+(?:by\s+\S+\s+)?(?:—\s*)?from\s*$", text[max(0, a.start - 60):a.start].lower())
+            if is_range and not changed and a.value is not None and b.value is not None:
+                low = a.value * (b.magnitude if a.magnitude == 1.0 and b.magnitude != 1.0 else 1.0)
+                high = b.value
+                if low <= high:
+                    lead_m = re.search(r"(?:between|from|от|von|de)\s*$", text[max(0, a.start - 12):a.start], re.IGNORECASE)
+                    start = a.start - (len(text[max(0, a.start - 12):a.start]) - lead_m.start()) if lead_m else a.start
+                    out.append(Mention(text[start:b.end], start, b.end, (low + high) / 2, low, high, "range", a.percent or b.percent, a.currency or b.currency))
+                    i += 2
+                    continue
+        q = _qualifier_before(text, a.start)
+        qualifier: Qualifier = q[0] if q else "exact"
+        start = q[1] if q else a.start
+        v = a.value
+        low, high = v, v
+        if qualifier == "at_most":
+            low = None
+        elif qualifier == "at_least":
+            high = None
+        out.append(Mention(text[start:a.end], start, a.end, v, low, high, qualifier, a.percent, a.currency))
+        i += 1
+    return out

@@ -1,0 +1,113 @@
+"""Records the extractors produce: frozen, typed, with an explicit conversion to rows.
+
+Field meanings follow ../shared/FIGURES.md, which is the contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Qualifier = Literal["exact", "approx", "at_most", "at_least", "range"]
+Unit = Literal["people", "percent", "money", "count"]
+
+CORE_METRICS: tuple[str, ...] = (
+    "it_emigrants",
+    "it_emigrants_share",
+    "it_emigrants_forecast",
+    "it_returned",
+    "it_remote_abroad",
+    "it_shortage",
+    "it_workforce",
+    "emigrants_total",
+)
+METRICS: tuple[str, ...] = CORE_METRICS + ("other",)
+UNITS: tuple[str, ...] = ("people", "percent", "money", "count")
+QUALIFIERS: tuple[str, ...] = ("exact", "approx", "at_most", "at_least", "range")
+
+# Why a number in the text did not become a figure; stored so that "why did we miss
+# this?" is a SQL query, not a debugging session.
+RejectReason = Literal[
+    "year",
+    "date",
+    "time",
+    "age",
+    "duration",
+    "distance",
+    "ordinal",
+    "model_number",
+    "counter",
+    "url",
+    "phone",
+    "ratio",
+    "vague",
+    "off_topic_sentence",
+    "off_topic_article",
+    "duplicate",
+    "page_furniture",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    start: int  # offsets into the article text
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A number as the grammar read it, before any meaning is attached."""
+
+    text: str
+    start: int  # offsets into the article text
+    end: int
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: Qualifier
+    percent: bool
+    currency: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    metric: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: Qualifier
+    unit: Unit
+    currency: str | None
+    subject: str | None
+    speaker: str | None
+    period: str | None
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    number_text: str
+    number_start: int
+    number_end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    text: str
+    start: int
+    end: int
+    reason: RejectReason
+    sentence: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    figures: tuple[Figure, ...]
+    rejected: tuple[Rejected, ...]
+    on_topic: bool

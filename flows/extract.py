@@ -1,0 +1,71 @@
+"""From fetched page to article: trafilatura for text and metadata, then the extractors."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from typing import Sequence
+
+import trafilatura
+
+from drainwatch.records import Article, Extracted, Failure, Page, short_hash
+from extractors.cues import Cues
+from extractors.figures import extract_figures
+
+from .http import normalize_url
+
+log = logging.getLogger(__name__)
+_LANG_ATTR = re.compile(rb"<html[^>]*\slang=[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+_CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
+_LATIN = re.compile(r"[a-zA-Z]")
+
+
+def guess_language(body: bytes, text: str) -> str | None:
+    """The page's declared language, else Russian or English from the script of the text."""
+    m = _LANG_ATTR.search(body[:4096])
+    if m:
+        return m.group(1).decode("ascii").lower()
+    cyr, lat = len(_CYRILLIC.findall(text[:5000])), len(_LATIN.findall(text[:5000]))
+    if cyr + lat == 0:
+        return None
+    return "ru" if cyr > lat else "en"
+
+
+def extract_article(page: Page, cues: Cues) -> Article | Failure:
+    try:
+        doc = trafilatura.bare_extraction(
+            page.body, url=page.final_url, with_metadata=True, include_comments=False, include_tables=True
+        )
+    except Exception as exc:  # trafilatura raises many kinds on hostile markup
+        return Failure("extract", page.final_url, "extraction_failed", f"{type(exc).__name__}: {exc}", terminal=True)
+    text = (doc.text or "").strip() if doc is not None else ""
+    if not text:
+        return Failure("extract", page.final_url, "no_text", "trafilatura found no main text", terminal=True)
+    canonical = normalize_url(doc.url or page.final_url)
+    return Article(
+        article_id=short_hash(canonical),
+        url=page.final_url,
+        canonical_url=canonical,
+        discovered_url=page.candidate.discovered_url,
+        source_url=page.candidate.source_url,
+        outlet=doc.sitename or doc.hostname,
+        title=doc.title or page.candidate.title,
+        author=doc.author,
+        published=doc.date,
+        fetched_at=page.fetched_at,
+        language=guess_language(page.body, text),
+        text=text,
+        text_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        extraction=extract_figures(text, cues),
+    )
+
+
+def extract_articles(pages: Sequence[Page], cues: Cues) -> Extracted:
+    articles, failures = [], []
+    for page in pages:
+        result = extract_article(page, cues)
+        (articles if isinstance(result, Article) else failures).append(result)
+    log.info("extracted %d articles (%d figures), %d pages without text",
+             len(articles), sum(len(a.extraction.figures) for a in articles), len(failures))
+    return Extracted(tuple(articles), tuple(failures))

@@ -1,0 +1,46 @@
+"""Fetching article pages: bounded concurrency, size cap, HTML only."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+from typing import Sequence
+
+import httpx
+
+from drainwatch.errors import FetchError
+from drainwatch.records import Candidate, Failure, Fetched, Page
+from drainwatch.settings import FetchSettings
+
+from .http import get
+
+log = logging.getLogger(__name__)
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def looks_like_html(content_type: str, body: bytes) -> bool:
+    if content_type:
+        return content_type.split(";")[0].strip().lower() in HTML_TYPES
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+async def fetch_pages(candidates: Sequence[Candidate], client: httpx.AsyncClient, fetch: FetchSettings) -> Fetched:
+    gate = asyncio.Semaphore(fetch.max_concurrency)
+
+    async def one(c: Candidate) -> Page | Failure:
+        async with gate:
+            try:
+                res = await get(client, c.discovered_url, fetch.max_bytes)
+            except FetchError as exc:
+                return Failure("fetch", c.discovered_url, exc.reason, exc.detail, terminal=not exc.transient)
+        if not looks_like_html(res.content_type, res.body):
+            return Failure("fetch", c.discovered_url, "not_html", res.content_type or "no content type", terminal=True)
+        return Page(c, res.url, res.status, res.content_type, res.body, datetime.now(timezone.utc).isoformat())
+
+    results = await asyncio.gather(*(one(c) for c in candidates))
+    pages = tuple(r for r in results if isinstance(r, Page))
+    failures = tuple(r for r in results if isinstance(r, Failure))
+    log.info("fetched %d pages, %d failed", len(pages), len(failures))
+    return Fetched(pages, failures)

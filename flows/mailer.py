@@ -1,0 +1,52 @@
+"""Delivering an alert: over SMTP when a server is configured, else as an .eml file."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from pathlib import Path
+
+from drainwatch.errors import AlertError
+from drainwatch.settings import SmtpSettings
+
+
+def deliver(message: bytes, alert_id: str, recipients: tuple[str, ...], smtp: SmtpSettings, outbox: Path) -> str:
+    """Hand the message over; returns the transport used. Raises AlertError on failure."""
+    if smtp.configured:
+        _send_smtp(message, recipients, smtp)
+        return "smtp"
+    _write_eml(message, alert_id, outbox)
+    return "outbox"
+
+
+def _send_smtp(message: bytes, recipients: tuple[str, ...], smtp: SmtpSettings) -> None:
+    where = f"smtp://{smtp.host}:{smtp.port}"
+    context = ssl.create_default_context(cafile=smtp.ca_file) if (smtp.starttls or smtp.port == 465) else None
+    try:
+        if smtp.port == 465:
+            client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host or "", smtp.port, timeout=smtp.timeout, context=context)
+        else:
+            client = smtplib.SMTP(smtp.host or "", smtp.port, timeout=smtp.timeout)
+        with client:
+            if smtp.starttls:
+                client.starttls(context=context)
+            if smtp.user:
+                client.login(smtp.user, smtp.password or "")
+            refused = client.sendmail(smtp.mail_from, list(recipients), message)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise AlertError(where, f"{type(exc).__name__}: {exc}") from None
+    if refused:
+        raise AlertError(where, f"recipients refused: {', '.join(refused)}")
+
+
+def _write_eml(message: bytes, alert_id: str, outbox: Path) -> None:
+    # Named by alert id and written atomically: a resend after a crash replaces, never doubles.
+    try:
+        outbox.mkdir(parents=True, exist_ok=True)
+        final = outbox / f"{alert_id}.eml"
+        tmp = outbox / f".{alert_id}.eml.tmp"
+        tmp.write_bytes(message)
+        os.replace(tmp, final)
+    except OSError as exc:
+        raise AlertError(str(outbox), f"cannot write .eml ({exc.strerror})") from None

@@ -1,0 +1,89 @@
+"""Comparing figures with the baseline, and grouping figures into findings.
+
+A figure is `same` when within 2 % of a baseline value of its metric and unit, otherwise
+`higher` or `lower` with the relative change against the nearest baseline value; a metric
+with no baseline row is `new_metric` (../shared/FIGURES.md). A finding groups the figures
+that state the same thing: same metric and unit, value within the same 2 %, and the same
+speaker or an unknown one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+import duckdb
+
+from drainwatch.records import short_hash
+
+from .db import transaction
+from .store import now
+
+TOLERANCE = 0.02
+ComparisonKind = Literal["same", "higher", "lower", "new_metric"]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    kind: ComparisonKind
+    baseline_value: float | None
+    relative_change: float | None
+
+
+def compare(value: float, baseline_values: Sequence[float]) -> Comparison:
+    if not baseline_values:
+        return Comparison("new_metric", None, None)
+    nearest = min(baseline_values, key=lambda b: (abs(value - b), b))
+    change = (value - nearest) / nearest if nearest else (0.0 if value == nearest else float("inf"))
+    if abs(change) <= TOLERANCE:
+        return Comparison("same", nearest, change)
+    return Comparison("higher" if change > 0 else "lower", nearest, change)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= TOLERANCE * max(abs(a), abs(b), 1e-9)
+
+
+def _same_speaker(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a.casefold() == b.casefold()
+
+
+def assign_findings(con: duckdb.DuckDBPyConnection, topic: str, run_id: str, metrics: Sequence[str]) -> list[str]:
+    """Attach every figure of `metrics` that has no finding yet; returns the findings created."""
+    created: list[str] = []
+    with transaction(con):
+        pending = con.execute(
+            """SELECT g.figure_id, g.metric, g.unit, g.value, g.low, g.high, g.qualifier, g.speaker,
+                      coalesce(CAST(a.published AS TIMESTAMPTZ), a.fetched_at)
+               FROM figures g JOIN articles a USING (article_id)
+               WHERE g.finding_id IS NULL AND g.value IS NOT NULL AND g.metric IN (SELECT unnest(?::VARCHAR[]))
+               ORDER BY a.fetched_at, g.article_id, g.number_start""",
+            [list(metrics)],
+        ).fetchall()
+        for fid, metric, unit, value, low, high, qualifier, speaker, seen in pending:
+            findings = con.execute(
+                "SELECT finding_id, value, speaker FROM findings WHERE topic = ? AND metric = ? AND unit = ?",
+                [topic, metric, unit],
+            ).fetchall()
+            match = next((f for f in findings if _close(f[1], value) and _same_speaker(f[2], speaker)), None)
+            if match:
+                finding_id = match[0]
+                con.execute(
+                    """UPDATE findings SET last_seen_at = greatest(last_seen_at, ?),
+                       speaker = coalesce(speaker, ?) WHERE finding_id = ?""",
+                    [seen, speaker, finding_id],
+                )
+            else:
+                base = [r[0] for r in con.execute(
+                    "SELECT value FROM baseline WHERE topic = ? AND metric = ? AND unit = ?", [topic, metric, unit]
+                ).fetchall()]
+                c = compare(value, base)
+                finding_id = short_hash(topic, metric, unit, f"{value:.6g}", (speaker or "").casefold())
+                con.execute(
+                    "INSERT OR IGNORE INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [finding_id, topic, metric, unit, value, low, high, qualifier, speaker, seen or now(),
+                     seen or now(), run_id, c.kind, c.baseline_value, c.relative_change],
+                )
+                created.append(finding_id)
+            con.execute("UPDATE figures SET finding_id = ? WHERE figure_id = ?", [finding_id, fid])
+    return created
