@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from datetime import datetime, timezone
 from typing import Sequence
 
@@ -67,7 +67,8 @@ def compose(
     msg["From"] = mail_from
     msg["To"] = ", ".join(mail_to)
     msg["Date"] = format_datetime(datetime.now(timezone.utc))
-    msg["Message-ID"] = make_msgid(idstring=alert_id, domain="drainwatch")
+    # Derived from the findings alone: a resend of the same alert carries the same id.
+    msg["Message-ID"] = f"<{alert_id}@drainwatch>"
     msg["List-Id"] = f"drainwatch {topic_title} <{list_id}.drainwatch>"
     msg["X-Drainwatch-Run"] = run_id
     msg["X-Drainwatch-Alert"] = alert_id

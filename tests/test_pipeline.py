@@ -37,7 +37,7 @@ def test_feed_to_one_email_then_a_second_run_adds_nothing(topic_file, tmp_path, 
     assert first.alerts_sent == 1 and len(smtp_sink.messages) == 1
     msg = smtp_sink.messages[0]
     assert msg["To"] == "analyst@example.org, desk@example.org"
-    assert msg["Message-ID"] and msg["List-Id"]
+    assert msg["Message-ID"] == f"<{msg['X-Drainwatch-Alert']}@drainwatch>" and msg["List-Id"]
     text = msg.get_body(preferencelist=("plain",)).get_content()
     html = msg.get_body(preferencelist=("html",)).get_content()
     # The syndicated 150,000 figure is one finding with both outlets as sources.
