@@ -31,10 +31,13 @@ test: venv ## Run the test suite (slow soak tests excluded)
 test-all: venv ## Run every test, the slow ones too
 	$(BIN)/python -m pytest -q
 
+bench: venv ## Print the extractors' speed against trafilatura's on the same pages
+	$(BIN)/python bench/bench_extractors.py
+
 lock: venv ## Re-pin dependencies into constraints.txt from the current .venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean: ## Remove the virtual environment and demo output
 	rm -rf $(VENV) .demo .pytest_cache
 
-.PHONY: help venv demo test test-all lock clean
+.PHONY: help venv demo test test-all bench lock clean

@@ -126,6 +126,33 @@ def extract(inputs: tuple[str, ...], topic_file: Path | None, fmt: str) -> None:
         click.echo(render(cols, [[r[c] for c in cols] for r in rows], "table"), nl=False)
 
 
+@main.command(name="eval")
+@click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--gold", "gold_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Hand labels, one JSON object per line (the format of seeds_gold.jsonl).")
+@topic_option
+@click.option("--verbose", "-v", is_flag=True, help="List every missed and every extra figure.")
+def evaluate(articles: tuple[Path, ...], gold_file: Path, topic_file: Path | None, verbose: bool) -> None:
+    """Score the extractors on labelled articles: precision, recall and F1 per metric.
+
+    Each article file's gold id is its name up to the first underscore (000_x.txt is "000").
+    A .txt file is read as text; any other file as an HTML page.
+    """
+    from .evaluate import format_report, predict, read_gold, score
+    from .extract_cmd import article_text
+    from .topic import load_topic
+
+    try:
+        gold = read_gold(gold_file)
+        cues = load_topic(topic_file or default_topic_path()).cues()
+        predicted = predict(articles, cues, article_text)
+    except DrainwatchError as exc:
+        raise _fail(exc) from None
+    from .evaluate import article_id
+
+    click.echo(format_report(score(predicted, gold, [article_id(a) for a in articles]), verbose), nl=False)
+
+
 @main.command()
 @click.argument("sql")
 @db_option

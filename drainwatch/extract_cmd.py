@@ -15,6 +15,21 @@ from .records import Candidate, Page
 from .settings import DEFAULT_USER_AGENT
 from .topic import load_topic
 
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+
+
+def article_text(path: Path) -> str:
+    """A file's article text: .txt as is, anything else through trafilatura."""
+    from flows.extract import page_text
+
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(str(path), f"cannot read ({exc.strerror})") from None
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return body.decode("utf-8", errors="replace")
+    return page_text(body, path.resolve().as_uri())
+
 
 def extract_inputs(inputs: Sequence[str], topic_file: str) -> list[dict[str, Any]]:
     from flows.extract import extract_article
@@ -35,7 +50,7 @@ def extract_inputs(inputs: Sequence[str], topic_file: str) -> list[dict[str, Any
                 body, final = path.read_bytes(), path.resolve().as_uri()
             except OSError as exc:
                 raise ExtractionError(item, f"cannot read ({exc.strerror})") from None
-            if path.suffix.lower() in (".txt", ".text", ".md"):
+            if path.suffix.lower() in TEXT_SUFFIXES:
                 for f in extract_figures(body.decode("utf-8", errors="replace"), cues).figures:
                     rows.append({**f.as_dict(), "source": item})
                 continue

@@ -30,7 +30,9 @@ CUE_GROUPS: tuple[str, ...] = (
 
 
 def _compile(words: Sequence[str]) -> re.Pattern[str] | None:
-    parts = []
+    """One pattern for a group; the word-start anchor is outside the alternation so that
+    positions inside words fail at once (this is the extractors' hot path)."""
+    folded, exact = [], []
     # Longest first, so "IT-специалист" wins over "IT" at the same place.
     for w in sorted(words, key=len, reverse=True):
         tokens = w.split()
@@ -39,12 +41,15 @@ def _compile(words: Sequence[str]) -> re.Pattern[str] | None:
         if any(c.isupper() for c in w):
             # Case-sensitive; an all-capitals word ("IT") must end there, a word ending in
             # lower case ("Росси", "IT-специалист") still takes its inflections.
-            body = r"\s+".join(re.escape(t) + ("" if t.upper() == t else r"\w*") for t in tokens)
-            parts.append(rf"(?<!\w){body}(?!\w)")
+            exact.append(r"\s+".join(re.escape(t) + ("" if t.upper() == t else r"\w*") for t in tokens) + r"(?!\w)")
         else:
-            body = r"\s+".join(re.escape(t) + r"\w*" for t in tokens)
-            parts.append(rf"(?i:(?<!\w){body})")
-    return re.compile("|".join(parts)) if parts else None
+            folded.append(r"\s+".join(re.escape(t) + r"\w*" for t in tokens))
+    parts = []
+    if folded:
+        parts.append("(?i:" + "|".join(folded) + ")")
+    if exact:
+        parts.append("|".join(exact))
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")") if parts else None
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class Cues:
 
     words: Mapping[str, tuple[str, ...]]
     _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, repr=False, compare=False)
+    _group_cache: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_mapping(cls, words: Mapping[str, Sequence[str]]) -> "Cues":
@@ -62,9 +68,24 @@ class Cues:
             cues._patterns[g] = _compile(frozen[g])
         return cues
 
-    def has(self, group: str, text: str) -> bool:
+    def search(self, group: str, text: str) -> bool:
+        """Uncached: for long texts asked once."""
         p = self._patterns.get(group)
         return bool(p and p.search(text))
+
+    def has(self, group: str, text: str) -> bool:
+        return group in self.groups_in(text)
+
+    def groups_in(self, text: str) -> frozenset[str]:
+        """Every group with a cue in `text`; cached, since a sentence is asked once per number."""
+        cache = self._group_cache
+        found = cache.get(text)
+        if found is None:
+            found = frozenset(g for g, p in self._patterns.items() if p is not None and p.search(text))
+            if len(cache) > 4096:
+                cache.clear()
+            cache[text] = found
+        return found
 
     def find(self, group: str, text: str) -> re.Match[str] | None:
         p = self._patterns.get(group)

@@ -25,6 +25,7 @@ _FURNITURE = re.compile(
     r"^\W*(?:related(?:\s+\w+)?\s*:|read\s+(?:more|also)\b|see\s+also\b|читайте\s+также|смотрите\s+также|advertisement\b|subscribe\b)",
     re.IGNORECASE,
 )
+_APPOSITION = re.compile(r"(?:,|—|–|--)\s*(?:or|или|soit|oder)\s*$", re.IGNORECASE)
 _PLAUSIBLE_BARE_COUNT = 1000  # a bare number below this, with no counted noun, is not a head count
 
 
@@ -33,6 +34,7 @@ class _Context:
     sentence: str
     clause: str
     subject: str
+    lead: str  # the few words right before the number
     sentence_it: bool
     previous_it: bool
 
@@ -58,9 +60,12 @@ def _subject_after(sentence: str, offset: int, cues: Cues) -> str:
     return head[:end].strip()
 
 
-def _subject_kind(subject: str, cues: Cues) -> str:
+def _subject_kind(subject: str, cues: Cues, lead: str = "") -> str:
+    """What the number counts, from the words after it (and "of them"/"из них" just before)."""
     head = " ".join(subject.split()[:4])
     if cues.has("anaphora", head) and not cues.has("it_subject", head):
+        return "anaphora"
+    if cues.has("anaphora", lead):
         return "anaphora"
     first3 = " ".join(subject.split()[:3])
     if cues.has("things", first3):  # "300 IT companies" counts companies, not people
@@ -76,7 +81,9 @@ def _subject_kind(subject: str, cues: Cues) -> str:
 
 def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     """The metric and unit of a mention in its context; None when the sentence is off topic."""
-    kind = _subject_kind(ctx.subject, cues)
+    kind = _subject_kind(ctx.subject, cues, ctx.lead)
+    if kind == "people" and _APPOSITION.search(ctx.lead):
+        kind = "worker"  # "10% of the IT workforce, or about 50,000 people": the same group
     clause = ctx.clause
     relevant = any(
         cues.has(g, ctx.sentence) for g in ("it_subject", "departure", "returned", "remote", "shortage")
@@ -99,7 +106,7 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
                 return "it_returned", "percent"
             if remote:
                 return "it_remote_abroad", "percent"
-            if departure:
+            if departure and not cues.has("forecast", clause):  # no metric for a share yet to leave
                 return "it_emigrants_share", "percent"
         return ("other", "percent") if relevant else None
     if kind == "none" and m.value is not None and m.value < _PLAUSIBLE_BARE_COUNT:
@@ -126,10 +133,11 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
 def is_on_topic(text: str, cues: Cues) -> bool:
     """An article is on topic when it names people, a movement (leaving, returning, shortage)
     or the workforce, and the country."""
+    # Searched directly, group by group, stopping early: the whole text is too big to cache.
     return (
-        (cues.has("it_subject", text) or cues.has("general_people", text))
-        and any(cues.has(g, text) for g in ("departure", "returned", "remote", "shortage", "workforce"))
-        and cues.has("country", text)
+        (cues.search("it_subject", text) or cues.search("general_people", text))
+        and any(cues.search(g, text) for g in ("departure", "returned", "remote", "shortage", "workforce"))
+        and cues.search("country", text)
     )
 
 
@@ -160,8 +168,9 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
                 s.text,
                 _clause_of(s.text, m.start - s.start),
                 _subject_after(s.text, local, cues),
+                text[max(s.start, m.start - 12):m.start],
                 sentence_it,
-                previous_it and same_paragraph,
+                previous_it,  # "of them" may point across a paragraph (lists, Q&A)
             )
             decided = classify(m, ctx, cues)
             if decided is None:

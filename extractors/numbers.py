@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .records import Mention, Qualifier, Rejected, RejectReason
-from .words import WORD_NUMBER_RE, is_share, parse_word_number
+from .words import WORD_NUMBER_RE, is_share, may_hold_word_number, parse_word_number
 
 _SP = "[ \u00a0\u202f\u2009]"  # ordinary, non-breaking, narrow and thin spaces
 DIGITS = (
@@ -96,14 +96,12 @@ _MONTHS = (
     r"октябр\w*|ноябр\w*|декабр\w*|januar|februar|märz|mai|juni|juli|oktober|dezember|"
     r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)"
 )
-_DATE_BEFORE = re.compile(rf"\b{_MONTHS}\.?\s*$", re.IGNORECASE)
 _DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTHS}\b", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|-?й|-?го|-?е|-?я|er|e|ème)\b", re.IGNORECASE)
 _AGE_AFTER = re.compile(
     r"^(?:-|\s)?(?:years?-old|year-old|years?\s+old|-летн\w*|\s?лет\b(?=\s+от\s+роду))",
     re.IGNORECASE,
 )
-_AGE_BEFORE = re.compile(r"\b(?:aged|age of|ages of|в возрасте|im Alter von|âgé de)\s*$", re.IGNORECASE)
 _DECADE_AFTER = re.compile(r"^s\b")  # late-20s, the 1990s
 _TIME_AFTER = re.compile(r"^(?:\s?(?:a\.m\.|p\.m\.|am\b|pm\b|h\b|ч\.)|:\d\d)", re.IGNORECASE)
 _DURATION_AFTER = re.compile(
@@ -124,10 +122,22 @@ _COUNTER_AFTER = re.compile(
     re.IGNORECASE,
 )
 _YEAR_PHRASE_AFTER = re.compile(r"^\s*(?:г\.|гг\.|год\w*|году)", re.IGNORECASE)
-_VAGUE_BEFORE = re.compile(r"\b(?:tens|hundreds|dozens|десятки|сотни|Zehntausende)\s+of\s*$|\b(?:десятки|сотни)\s*$", re.IGNORECASE)
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|ru|org|net|io)/\S*", re.IGNORECASE)
 _PHONE_RE = re.compile(r"\+\d[\d ()\-]{7,}\d|\(\d{3}\)\s?\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b")
 _DATE_RE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
+_HALF_PERIOD = re.compile(r"\b(?:first|second|1st|2nd|latter|former)\s+half$", re.IGNORECASE)
+_HALF_DURATION = re.compile(r"^\s+(?:an?\s+)?(?:hour|day|week|month|year|century|decade)\b", re.IGNORECASE)
+# URLs, phone numbers and numeric dates, in one scan; the group name is the reject reason.
+_BLOCKED_RE = re.compile(f"(?P<url>{_URL_RE.pattern})|(?P<phone>{_PHONE_RE.pattern})|(?P<date>{_DATE_RE.pattern})", re.IGNORECASE)
+_MAY_BLOCK = re.compile(r"\d[-./]\d|://|www\.|@|\+\s?\d|\(\d")
+_DIGIT = re.compile(r"\d")
+_BEFORE_RE = re.compile(
+    r"(?:(?P<vague>\b(?:tens|hundreds|dozens|десятки|сотни|Zehntausende)\s+of|\b(?:десятки|сотни))"
+    r"|(?P<age>\b(?:aged|age of|ages of|в возрасте|im Alter von|âgé de))"
+    rf"|(?P<month>\b{_MONTHS}\.?)"
+    r"|(?P<slash>\d\s*/))\s*$",
+    re.IGNORECASE,
+)
 _TOKEN_CHARS = re.compile(r"[\w\-/.]")
 
 
@@ -189,9 +199,13 @@ def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
         token_end += 1
     token = text[whole_token_start:token_end]
     plain_integer = raw_num.isdigit()
-    if _VAGUE_BEFORE.search(before):
+    lead = _BEFORE_RE.search(before)  # one end-anchored scan for every "what comes before" test
+    lead_kind = lead.lastgroup if lead else None
+    if lead_kind == "vague":
         return "vague"
-    if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before) or (plain_integer and _DECADE_AFTER.match(after)):
+    if raw_num.lower().endswith("half") and (_HALF_PERIOD.search(before + raw_num) or _HALF_DURATION.match(after)):
+        return "date"  # "the first half of 2022", "half an hour"
+    if _AGE_AFTER.match(after) or lead_kind == "age" or (plain_integer and _DECADE_AFTER.match(after)):
         return "age"
     if re.search(r"[A-Za-zА-Яа-я]", token) and not s.percent and s.magnitude == 1.0 and not s.currency:
         # 9M544, COVID-19, Shahed-136, mid-2022: digits glued to letters are names, not amounts.
@@ -202,9 +216,9 @@ def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
     if _TIME_AFTER.match(after):
         return "time"
     if not s.percent and not s.currency:
-        if _DATE_BEFORE.search(before) and plain_integer and int(raw_num) <= 31:
+        if lead_kind == "month" and plain_integer and int(raw_num) <= 31:
             return "date"
-        if _DATE_BEFORE.search(before) and plain_integer and len(raw_num) == 4:
+        if lead_kind == "month" and plain_integer and len(raw_num) == 4:
             return "year"
         if _DATE_AFTER.match(after) and plain_integer and int(raw_num) <= 31:
             return "date"
@@ -216,7 +230,7 @@ def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
             return "distance"
         if _RATIO_AFTER.match(after):
             return "ratio"
-        if _COUNTER_AFTER.match(after) or re.search(r"\d\s*/\s*$", before):
+        if _COUNTER_AFTER.match(after) or lead_kind == "slash":
             return "counter"
         if plain_integer and len(raw_num) == 4 and 1900 <= int(raw_num) <= 2100 and s.magnitude == 1.0:
             return "year"
@@ -231,9 +245,12 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[li
     """Numbers in text[start:end], as mentions (with intervals) and rejections (with reasons)."""
     end = len(text) if end is None else end
     sentence = text[start:end]
-    blocked = [(m.start() + start, m.end() + start) for m in _URL_RE.finditer(sentence)]
-    blocked += [(m.start() + start, m.end() + start) for m in _PHONE_RE.finditer(sentence)]
-    blocked += [(m.start() + start, m.end() + start) for m in _DATE_RE.finditer(sentence)]
+    if not _DIGIT.search(sentence) and not may_hold_word_number(sentence):  # most sentences
+        return [], []
+    blocked = (
+        [(m.start() + start, m.end() + start, m.lastgroup) for m in _BLOCKED_RE.finditer(sentence)]
+        if _MAY_BLOCK.search(sentence) else []
+    )
     singles: list[_Single] = []
     rejected: list[Rejected] = []
     for m in _MENTION_RE.finditer(text, start, end):
@@ -244,9 +261,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[li
             continue
         inside = next((b for b in blocked if b[0] <= s.start < b[1]), None)
         if inside is not None:
-            reason: RejectReason | None = (
-                "url" if _URL_RE.match(text, inside[0]) else "date" if _DATE_RE.match(text, inside[0]) else "phone"
-            )
+            reason: RejectReason | None = inside[2]  # type: ignore[assignment]
         else:
             reason = _reject_reason(text, s, m.group("num"))
         if reason:

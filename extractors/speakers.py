@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 _CAP = r"(?:[A-ZА-ЯЁ][a-zа-яё]+(?:[A-ZА-ЯЁ][a-zа-яё]+)*(?:-[A-ZА-ЯЁa-zа-яё]+)?|[A-ZА-ЯЁ]{2,6})"
-NAME = rf"{_CAP}(?:\s+(?:(?:of|for|and|the|de|du|von|der)\s+)?{_CAP})*"
+NAME = rf"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.\s+)?{_CAP}(?:\s+(?:(?:of|for|and|the|de|du|von|der)\s+)?{_CAP})*"
 _VERBS = (
     r"(?:said|says|say|told|tells|wrote|writes|estimated|estimates|estimate|acknowledged|"
     r"stated|states|reported|reports|announced|noted|suggested|admitted|claimed|added|"
@@ -20,17 +20,23 @@ _VERBS = (
     r"отметил[аи]?|оценил[аи]?|подсчитал[аи]?|sagte|erklärte|a\s+déclaré|estime)"
 )
 _ACCORDING = re.compile(
-    rf"(?i:according\s+to|citing|по\s+(?:словам|данным|оценк[еа]м?|подсчетам|подсчётам)|laut|selon)\s+(?:the\s+)?(?P<name>{NAME})"
+    rf"(?<!\w)(?i:according\s+to|citing|по\s+(?:словам|данным|оценк[еа]м?|подсчетам|подсчётам)|laut|selon)\s+(?:the\s+)?(?P<name>{NAME})"
 )
 # Russian puts the title between verb and name: "заявил заместитель министра Андрей Петров".
 _VERB_TITLE_NAME = re.compile(
-    rf"(?:сказал|заявил|сообщил|отметил|подсчитал)[аи]?\s+(?:[а-яё\-]+\s+){{0,3}}(?P<name>{NAME})"
+    rf"(?<!\w)(?:сказал|заявил|сообщил|отметил|подсчитал)[аи]?\s+(?:[а-яё\-]+\s+){{0,3}}(?P<name>{NAME})"
 )
 _NAME_VERB = re.compile(rf"(?<![\w])(?:the\s+|The\s+)?(?P<name>{NAME})(?:\s*,\s*[^,]{{2,90}}?,)?\s+(?:\w+ly\s+)?{_VERBS}(?!\w)")
-_VERB_NAME = re.compile(rf"{_VERBS}\s+(?P<name>{NAME})")
+_VERB_NAME = re.compile(rf"(?<!\w){_VERBS}\s+(?P<name>{NAME})")
 _PRONOUN = re.compile(r"(?<!\w)(?:he|she|он|она)\s+(?:\w+ly\s+)?(?:said|says|added|told|wrote|explained|estimated|сказал|заявил|сказала|заявила)(?!\w)", re.IGNORECASE)
 _COLLECTIVE = re.compile(
     r"(?<!\w)(?:the|The)\s+(?P<name>government|ministry|Kremlin|authorities)\s+(?:\w+ly\s+)?(?:estimates|estimated|said|says|reported|believes)(?!\w)"
+)
+
+# Anchored at word starts: an unanchored alternation is tried at every character.
+_ANY_CUE = re.compile(
+    rf"(?<!\w)(?:{_VERBS}|according|citing|по\s+(?:словам|данным|оценк|подсч)|laut|selon|he|she|он|она)(?!\w)",
+    re.IGNORECASE,
 )
 
 ORG_WORDS = frozenset(
@@ -54,7 +60,7 @@ NOT_NAMES = frozenset(
 
 def clean_name(raw: str) -> str | None:
     """A person's name without its titles, an organisation's name as written; None if neither."""
-    words = raw.split()
+    words = [w.rstrip(".") for w in raw.split()]
     while words and words[0] in NOT_NAMES:
         words = words[1:]
     if not words:
@@ -102,6 +108,8 @@ class SpeakerTracker:
 
     def attribute(self, sentence: str, previous_speaker: str | None, same_paragraph: bool) -> str | None:
         """The speaker of `sentence`; call before `remember(sentence)` for pronoun resolution."""
+        if not _ANY_CUE.search(sentence):  # no speech verb or "according to": only a quote can continue
+            return previous_speaker if same_paragraph and previous_speaker and sentence[:1] in "\"“«'‘" else None
         for pattern in (_ACCORDING, _NAME_VERB, _VERB_NAME, _VERB_TITLE_NAME):
             for m in pattern.finditer(sentence):
                 name = clean_name(m.group("name"))

@@ -54,6 +54,21 @@ WORD_NUMBER_RE = (
 )
 
 
+# Words that every word number contains at least one of; "a", "one", "in" and "and" are
+# left out because nearly every sentence has them. A sentence without any of these cannot
+# hold a word number, which spares the big pattern on most sentences.
+TRIGGER_WORDS = frozenset(
+    t
+    for phrase in [*_EN_UNITS, *_EN_TENS, *_RU, *_SHARES, *_EVERY_NTH, "hundred"]
+    for t in phrase.replace("-", " ").split()
+    if t not in ("a", "one", "in", "and", "каждый")
+)
+
+
+def may_hold_word_number(text: str) -> bool:
+    return not TRIGGER_WORDS.isdisjoint(re.findall(r"\w+", text.lower().replace("-", " ")))
+
+
 def is_share(words: str) -> bool:
     w = " ".join(words.lower().split())
     return w in _SHARES or w in _EVERY_NTH or w.startswith("one in ")

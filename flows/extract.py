@@ -32,6 +32,12 @@ def guess_language(body: bytes, text: str) -> str | None:
     return "ru" if cyr > lat else "en"
 
 
+def page_text(body: bytes, url: str) -> str:
+    """The main text of an HTML page, "" when trafilatura finds none."""
+    doc = trafilatura.bare_extraction(body, url=url, with_metadata=False, include_comments=False, include_tables=True)
+    return (doc.text or "").strip() if doc is not None else ""
+
+
 def extract_article(page: Page, cues: Cues) -> Article | Failure:
     try:
         doc = trafilatura.bare_extraction(
