@@ -110,7 +110,7 @@ def load_settings(
         starttls=_bool(env, "DRAINWATCH_SMTP_STARTTLS", False),
         ca_file=ca_file,
         mail_from=env.get("DRAINWATCH_MAIL_FROM") or DEFAULT_MAIL,
-        mail_to=mail_to or (DEFAULT_MAIL,),
+        mail_to=mail_to or topic.alert.recipients or (DEFAULT_MAIL,),
     )
     if smtp.user and not smtp.password:
         raise ConfigError(ENV, "DRAINWATCH_SMTP_PASSWORD", "must be set when DRAINWATCH_SMTP_USER is")

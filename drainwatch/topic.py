@@ -35,9 +35,15 @@ class Sources:
 @dataclass(frozen=True, slots=True)
 class AlertPolicy:
     metrics: tuple[str, ...]
+    """Metrics that alert; other figures are stored only."""
     min_relative_change: float
+    """Smallest change against the nearest baseline value that alerts (0 = any change)."""
     digest: str
+    """"run" (one digest per run) or "daily" (at most one per UTC day)."""
     subject_prefix: str
+    require_second_source: bool = False
+    """Hold a finding until a second outlet reports it."""
+    recipients: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +171,13 @@ def load_topic(path: str | Path) -> Topic:
     if change < 0:
         raise ConfigError(al.file, "alert.min_relative_change", f"must be >= 0, got {change}")
     digest = al.get("digest", str, "run")
-    if digest != "run":
-        raise ConfigError(al.file, "alert.digest", f"only \"run\" is supported, got {digest!r}")
-    alert = AlertPolicy(metrics, change, digest, al.get("subject_prefix", str, "drainwatch:"))
+    if digest not in ("run", "daily"):
+        raise ConfigError(al.file, "alert.digest", f"must be \"run\" or \"daily\", got {digest!r}")
+    alert = AlertPolicy(
+        metrics, change, digest, al.get("subject_prefix", str, "drainwatch:"),
+        require_second_source=al.get("require_second_source", bool, False),
+        recipients=al.strings("recipients", ()),
+    )
     sch = section("schedule")
     cron = sch.get("cron", str, "0 */6 * * *")
     if len(cron.split()) != 5:

@@ -5,17 +5,38 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+import time
 from pathlib import Path
 
 from drainwatch.errors import AlertError
 from drainwatch.settings import SmtpSettings
 
 
+ATTEMPTS = 3
+BACKOFF_S = 0.5
+
+
+def _transient(exc: BaseException) -> bool:
+    """Worth another try: no connection, a dropped one, or a 4xx answer."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError))
+
+
 def deliver(message: bytes, alert_id: str, recipients: tuple[str, ...], smtp: SmtpSettings, outbox: Path) -> str:
-    """Hand the message over; returns the transport used. Raises AlertError on failure."""
+    """Hand the message over; returns the transport used. Raises AlertError on failure.
+
+    SMTP is tried up to ATTEMPTS times with doubling pauses when the failure is transient;
+    an alert that still fails stays queued for the next run."""
     if smtp.configured:
-        _send_smtp(message, recipients, smtp)
-        return "smtp"
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                _send_smtp(message, recipients, smtp)
+                return "smtp"
+            except AlertError as exc:
+                if attempt == ATTEMPTS or not _transient(exc.__cause__ or exc):
+                    raise
+                time.sleep(BACKOFF_S * 2 ** (attempt - 1))
     _write_eml(message, alert_id, outbox)
     return "outbox"
 
@@ -35,7 +56,7 @@ def _send_smtp(message: bytes, recipients: tuple[str, ...], smtp: SmtpSettings) 
                 client.login(smtp.user, smtp.password or "")
             refused = client.sendmail(smtp.mail_from, list(recipients), message)
     except (smtplib.SMTPException, OSError) as exc:
-        raise AlertError(where, f"{type(exc).__name__}: {exc}") from None
+        raise AlertError(where, f"{type(exc).__name__}: {exc}") from exc
     if refused:
         raise AlertError(where, f"recipients refused: {', '.join(refused)}")
 

@@ -32,6 +32,7 @@ from .discover import discover
 from .extract import extract_articles
 from .fetch import fetch_pages
 from .http import make_client
+from .failure_notice import end_failure_streak, notify_failure
 from .mailer import deliver
 
 log = logging.getLogger("drainwatch")
@@ -89,7 +90,12 @@ def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
     failures: list[Failure] = []
     sent = 0
     with connect(settings.warehouse.db_path) as con:
-        findings = outbox_table.findings_to_alert(con, topic.name, topic.alert.metrics, topic.alert.min_relative_change)
+        policy = topic.alert
+        findings = outbox_table.findings_to_alert(
+            con, topic.name, policy.metrics, policy.min_relative_change, 2 if policy.require_second_source else 1
+        )
+        if policy.digest == "daily" and outbox_table.alerted_today(con, topic.name):
+            findings = []  # they wait for tomorrow's digest
         if findings:
             alert_id, msg = compose(
                 findings, topic_title=topic.title, prefix=topic.alert.subject_prefix, mail_from=smtp.mail_from,
@@ -160,4 +166,10 @@ async def monitor(topic_file: str, db: str | None = None, outbox: str | None = N
     from prefect.runtime import flow_run
 
     run_id = str(flow_run.id or uuid.uuid4())
-    return await run_pipeline(settings, run_id)
+    try:
+        summary = await run_pipeline(settings, run_id)
+    except Exception as exc:
+        notify_failure(settings, run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    end_failure_streak(settings)
+    return summary

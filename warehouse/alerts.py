@@ -55,18 +55,22 @@ class QueuedAlert:
 
 
 def findings_to_alert(
-    con: duckdb.DuckDBPyConnection, topic: str, metrics: Sequence[str], min_relative_change: float
+    con: duckdb.DuckDBPyConnection, topic: str, metrics: Sequence[str], min_relative_change: float,
+    min_outlets: int = 1,
 ) -> list[FindingForAlert]:
+    """Findings of `metrics` not alerted yet that differ from the baseline enough."""
     rows = con.execute(
-        """SELECT finding_id, metric, unit, value, low, high, qualifier, speaker, comparison,
-                  baseline_value, relative_change
-           FROM findings
-           WHERE topic = ? AND metric IN (SELECT unnest(?::VARCHAR[]))
-             AND finding_id NOT IN (SELECT finding_id FROM alert_findings)
-             AND comparison <> 'same'
-             AND (comparison = 'new_metric' OR abs(relative_change) >= ?)
-           ORDER BY first_seen_at, finding_id""",
-        [topic, list(metrics), min_relative_change],
+        """SELECT f.finding_id, f.metric, f.unit, f.value, f.low, f.high, f.qualifier, f.speaker, f.comparison,
+                  f.baseline_value, f.relative_change
+           FROM findings f
+           WHERE f.topic = ? AND f.metric IN (SELECT unnest(?::VARCHAR[]))
+             AND f.finding_id NOT IN (SELECT finding_id FROM alert_findings)
+             AND f.comparison <> 'same'
+             AND (f.comparison = 'new_metric' OR abs(f.relative_change) >= ?)
+             AND (SELECT count(DISTINCT coalesce(a.outlet, a.canonical_url)) FROM figures g JOIN articles a USING (article_id)
+                  WHERE g.finding_id = f.finding_id) >= ?
+           ORDER BY f.first_seen_at, f.finding_id""",
+        [topic, list(metrics), min_relative_change, min_outlets],
     ).fetchall()
     out = []
     for r in rows:
@@ -96,6 +100,17 @@ def queue_alert(
             "INSERT INTO alert_findings VALUES (?, ?)", [[fid, alert_id] for fid in finding_ids]
         )
     return True
+
+
+def alerted_today(con: duckdb.DuckDBPyConnection, topic: str) -> bool:
+    """Whether a digest for `topic` was already queued this UTC day (for digest = "daily")."""
+    rows = con.execute(
+        """SELECT 1 FROM alerts al JOIN alert_findings af USING (alert_id) JOIN findings f USING (finding_id)
+           WHERE f.topic = ? AND CAST(timezone('UTC', al.created_at) AS DATE) = CAST(timezone('UTC', now()) AS DATE)
+           LIMIT 1""",
+        [topic],
+    ).fetchall()
+    return bool(rows)
 
 
 def queued_alerts(con: duckdb.DuckDBPyConnection) -> list[QueuedAlert]:
