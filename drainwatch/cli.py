@@ -156,28 +156,89 @@ def evaluate(articles: tuple[Path, ...], gold_file: Path, topic_file: Path | Non
 @main.command()
 @click.argument("sql")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "parquet"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of the terminal (required for parquet).")
 @click.option("-p", "--param", "params", type=(str, str), multiple=True, help="Named parameter: -p name value, used as $name.")
-def query(sql: str, db: Path | None, fmt: str, params: tuple[tuple[str, str], ...]) -> None:
+def query(sql: str, db: Path | None, fmt: str, output: Path | None, params: tuple[tuple[str, str], ...]) -> None:
     """Run read-only SQL against the warehouse ('-' reads the SQL from stdin).
+
+    While a run holds the database, the query retries for a few seconds, then answers from
+    the Parquet snapshot of the last finished run and says so on stderr.
 
     Example: drainwatch query "SELECT metric, value, comparison FROM findings_overview"
     """
-    from warehouse.db import connect
+    from .query_cmd import QueryError, run_query
 
     if sql == "-":
         sql = sys.stdin.read()
-    path = db or Path(os.environ.get("DRAINWATCH_DB") or "drainwatch.duckdb")
+    if fmt == "parquet" and output is None:
+        raise _Exit("--format parquet needs --output FILE", 2)
+    path = _db_path(db)
     try:
-        with connect(path, read_only=True) as con:
-            cur = con.execute(sql, dict(params) if params else None)
-            columns = [d[0] for d in (cur.description or [])]
-            rows = cur.fetchall() if columns else []
+        result = run_query(path, sql, dict(params) if params else None, output if fmt == "parquet" else None)
     except DrainwatchError as exc:
         raise _fail(exc) from None
-    except Exception as exc:  # duckdb's own errors: bad SQL, read-only violations
-        raise _Exit(f"{path}: {str(exc).splitlines()[0]}", 1) from None
-    click.echo(render(columns, rows, fmt), nl=False)
+    except QueryError as exc:
+        raise _Exit(f"{path}: {exc}", 1) from None
+    if result.note:
+        click.echo(f"note: {result.note}", err=True)
+    if fmt == "parquet":
+        click.echo(f"wrote {output}", err=True)
+        return
+    text = render(result.columns, result.rows, fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(result.rows)} rows to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _db_path(db: Path | None) -> Path:
+    return db or Path(os.environ.get("DRAINWATCH_DB") or "drainwatch.duckdb")
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@db_option
+def export(out_dir: Path, db: Path | None) -> None:
+    """Write every table and view of the warehouse as Parquet files into OUT_DIR."""
+    from warehouse.db import connect
+    from warehouse.snapshot import export_all
+
+    try:
+        with connect(_db_path(db), read_only=True) as con:
+            written = export_all(con, out_dir)
+    except DrainwatchError as exc:
+        raise _fail(exc) from None
+    click.echo(f"wrote {len(written)} Parquet files to {out_dir}/")
+
+
+@main.command()
+@topic_option
+@db_option
+def status(topic_file: Path | None, db: Path | None) -> None:
+    """Last runs, the next scheduled run and queued alerts."""
+    from .status_cmd import status_text
+
+    try:
+        click.echo(status_text(_db_path(db), str(topic_file or default_topic_path())), nl=False)
+    except DrainwatchError as exc:
+        raise _fail(exc) from None
+
+
+@main.command()
+@db_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("report"), show_default=True)
+def report(db: Path | None, out_dir: Path) -> None:
+    """Write a static HTML report: a chart per metric against the baseline, findings, runs."""
+    from .report import build_report
+
+    try:
+        index = build_report(_db_path(db), out_dir)
+    except DrainwatchError as exc:
+        raise _fail(exc) from None
+    click.echo(f"wrote {index}")
 
 
 @main.command()
@@ -201,8 +262,17 @@ def baseline(topic_file: Path | None, fmt: str) -> None:
 @db_option
 @click.option("--outbox", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for .eml alerts.")
 @click.option("--cron", default=None, help="Override the topic's [schedule] cron.")
-def serve(topic_file: Path | None, db: Path | None, outbox: Path | None, cron: str | None) -> None:
-    """Serve the monitor flow on the topic's cron schedule through Prefect (Ctrl-C stops)."""
+@click.option("--prefect-port", type=int, default=4200, show_default=True,
+              help="Port of the local Prefect server started when PREFECT_API_URL is not set.")
+def serve(topic_file: Path | None, db: Path | None, outbox: Path | None, cron: str | None, prefect_port: int) -> None:
+    """Serve the monitor flow on the topic's cron schedule through Prefect (Ctrl-C stops).
+
+    Schedules need a Prefect server. With PREFECT_API_URL set, that server is used;
+    otherwise a local one is started on 127.0.0.1 (its state in PREFECT_HOME, so the
+    deployment and its schedule survive restarts) and stopped with this command. One run
+    at a time; stopping does not pause the schedule.
+    """
+    from .serve_cmd import local_prefect_server
     from .settings import load_settings
 
     topic = str(topic_file or default_topic_path())
@@ -211,18 +281,19 @@ def serve(topic_file: Path | None, db: Path | None, outbox: Path | None, cron: s
     except DrainwatchError as exc:
         raise _fail(exc) from None
     _prefect_defaults()
-    from flows.monitor import monitor
-
     schedule = cron or settings.topic.schedule.cron
-    click.echo(f"serving monitor for {settings.topic.name} on cron {schedule!r} ({settings.topic.schedule.timezone}); Ctrl-C to stop")
-    monitor.serve(
-        name=f"drainwatch-{settings.topic.name}",
-        cron=schedule,
-        parameters={"topic_file": str(Path(topic).resolve()), "db": str(settings.warehouse.db_path.resolve()),
-                    "outbox": str(settings.warehouse.outbox_dir.resolve())},
-        pause_on_shutdown=False,
-        limit=1,
-    )
+    with local_prefect_server(prefect_port, echo=click.echo):
+        from flows.monitor import monitor  # after the server is known: Prefect reads its settings on import
+
+        click.echo(f"serving monitor for {settings.topic.name} on cron {schedule!r} ({settings.topic.schedule.timezone}); Ctrl-C to stop")
+        monitor.serve(
+            name=f"drainwatch-{settings.topic.name}",
+            cron=schedule,
+            parameters={"topic_file": str(Path(topic).resolve()), "db": str(settings.warehouse.db_path.resolve()),
+                        "outbox": str(settings.warehouse.outbox_dir.resolve())},
+            pause_on_shutdown=False,
+            limit=1,
+        )
 
 
 @main.command()

@@ -23,6 +23,7 @@ from extractors.records import CORE_METRICS
 from warehouse import alerts as outbox_table
 from warehouse.compare import assign_findings
 from warehouse.db import connect
+from warehouse.snapshot import write_snapshot
 from warehouse.store import (
     fail_run, finish_run, known_urls, record_failures, record_sources, start_run, store_articles, sync_baseline,
 )
@@ -157,6 +158,8 @@ async def run_pipeline(settings: Settings, run_id: str) -> RunSummary:
     )
     with connect(settings.warehouse.db_path) as con:
         finish_run(con, summary)
+        # Readers fall back to this copy while a later run holds the file.
+        write_snapshot(con, settings.warehouse.db_path)
     return summary
 
 

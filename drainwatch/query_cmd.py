@@ -1,0 +1,73 @@
+"""`drainwatch query`: read-only SQL that answers even while a run holds the database.
+
+DuckDB refuses any other opener while a process writes. A run holds the file only for
+short transactions, so the query retries for a few seconds; then it answers from the
+Parquet snapshot of the last finished run and says so.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import duckdb
+
+from warehouse.db import connect
+from warehouse.snapshot import open_snapshot, snapshot_dir
+
+from .errors import WarehouseError
+
+RETRY_FOR_S = 3.0
+RETRY_EVERY_S = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    source: str  # "live" or "snapshot"
+    note: str | None = None
+
+
+class QueryError(Exception):
+    """Bad SQL or a write attempt: the user's SQL, not the warehouse, is at fault."""
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, str] | None, parquet_out: Path | None) -> tuple[list[str], list[tuple[Any, ...]]]:
+    try:
+        if parquet_out is not None:
+            rel = con.sql(sql, params=dict(params) if params else None)
+            rel.write_parquet(str(parquet_out))
+            return ["written"], [(str(parquet_out),)]
+        cur = con.execute(sql, dict(params) if params else None)
+        columns = [d[0] for d in (cur.description or [])]
+        return columns, (cur.fetchall() if columns else [])
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).splitlines()[0]) from None
+
+
+def run_query(db: Path, sql: str, params: Mapping[str, str] | None = None, parquet_out: Path | None = None,
+              retry_for: float = RETRY_FOR_S) -> QueryResult:
+    deadline = time.monotonic() + retry_for
+    while True:
+        try:
+            with connect(db, read_only=True) as con:
+                return QueryResult(*_run(con, sql, params, parquet_out), source="live")
+        except WarehouseError as exc:
+            if "in use by another process" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(RETRY_EVERY_S)
+    snap = snapshot_dir(db)
+    if not snap.exists():
+        raise WarehouseError(str(db), "the database is in use by a run and there is no snapshot yet; try again when the run ends")
+    con = open_snapshot(snap)
+    try:
+        columns, rows = _run(con, sql, params, parquet_out)
+    finally:
+        con.close()
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(snap.stat().st_mtime))
+    return QueryResult(columns, rows, "snapshot", f"a run holds {db}; answered from the snapshot of {when} ({snap})")

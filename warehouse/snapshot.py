@@ -1,0 +1,71 @@
+"""Parquet copies of the warehouse: the snapshot written at the end of each run (so that
+`drainwatch query` can answer while a run holds the file) and `drainwatch export`.
+
+A snapshot is written to a temporary folder and renamed into place, so a reader never sees
+half of one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from drainwatch.errors import WarehouseError
+
+
+def snapshot_dir(db_path: Path) -> Path:
+    return Path(str(db_path) + ".snapshot")
+
+
+def relations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table and view of the warehouse, migrations bookkeeping included."""
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def export_all(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:
+    """One Parquet file per table and view in `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in relations(con):
+        target = out_dir / f"{name}.parquet"
+        con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{_sql_path(target)}' (FORMAT parquet)")
+        written.append(target)
+    return written
+
+
+def write_snapshot(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
+    final = snapshot_dir(db_path)
+    tmp = Path(str(final) + ".tmp")
+    old = Path(str(final) + ".old")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        export_all(con, tmp)
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(final, old)
+        os.replace(tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise WarehouseError(str(final), f"cannot write snapshot ({exc.strerror})") from None
+    return final
+
+
+def open_snapshot(folder: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory database whose views read the snapshot's Parquet files."""
+    files = sorted(folder.glob("*.parquet"))
+    if not files:
+        raise WarehouseError(str(folder), "no snapshot to read")
+    con = duckdb.connect(":memory:")
+    for f in files:
+        con.execute(f"CREATE VIEW \"{f.stem}\" AS SELECT * FROM read_parquet('{_sql_path(f)}')")
+    return con
+
+
+def _sql_path(p: Path) -> str:
+    return str(p).replace("'", "''")
