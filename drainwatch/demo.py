@@ -26,8 +26,8 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> int:
     for eml in outbox.glob("*.eml") if outbox.exists() else []:
         eml.unlink()
     with SampleSite() as site:
-        # A topic file with only [sources] changed: everything else comes from the default topic.
-        topic.write_text("# Written by `drainwatch demo`: the default topic, pointed at the sample site.\n" + site.sources_toml())
+        # Only [sources] (and [fetch]) differ: everything else comes from the default topic.
+        topic.write_text("# Written by `drainwatch demo`: the default topic, pointed at the sample site.\n" + site.topic_toml())
         echo(f"sample news site on {site.base} ({len(site.articles)} articles, {len(site.feed_urls())} feeds)")
         echo(f"first run (topic {topic}, database {db}, outbox {outbox}) ...")
         first = run_once(str(topic), db, outbox)

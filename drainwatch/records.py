@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from extractors.records import Extraction
@@ -30,13 +31,29 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceState:
+    """What the warehouse remembers of a source between runs."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    last_ok_at: datetime | None = None
+    backed_off: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class SourceResult:
-    url: str
+    url: str  # stable key: the GDELT date window is not part of it
     kind: SourceKind
     ok: bool
     items: int = 0
     reason: str | None = None
     detail: str | None = None
+    not_modified: bool = False  # 304, or a body identical to the last one: nothing parsed
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    skipped: bool = False  # backed off after repeated failures: not asked this run
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +87,7 @@ class Page:
 class Fetched:
     pages: tuple[Page, ...]
     failures: tuple[Failure, ...]
+    attempts: tuple[object, ...] = ()  # flows.http.Attempt, recorded in fetch_log
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +106,7 @@ class Article:
     text: str
     text_hash: str
     extraction: Extraction
+    sketch: tuple[int, ...] = ()  # near-duplicate fingerprint (drainwatch/sketch.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,9 +149,11 @@ class SampleSite:
     def feed_urls(self) -> list[str]:
         return [f"{self.base}/{o['id']}/{'atom.xml' if o['feed'] == 'atom' else 'rss.xml'}" for o in self.outlets.values()]
 
-    def sources_toml(self) -> str:
+    def topic_toml(self) -> str:
+        """A topic file pointed at this site: [sources], and no politeness delay to ourselves."""
         feeds = ", ".join(f'"{u}"' for u in self.feed_urls())
         return (
+            "[fetch]\nhost_delay = 0.0\nbackoff = 0.05\n\n"
             "[sources]\n"
             f"feeds = [{feeds}]\n"
             f'gdelt_doc_api = "{self.base}/gdelt/api/v2/doc/doc"\n'

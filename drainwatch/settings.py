@@ -6,7 +6,7 @@ Order of override: the topic file, then environment variables, then CLI flags.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -26,11 +26,33 @@ class FetchSettings:
     """Sent with every request; put a contact URL in it for production use."""
     timeout: float = 20.0
     """Seconds for connect, read and write each."""
+    total_timeout: float = 60.0
+    """Seconds for a whole request, body included."""
     max_concurrency: int = 8
     """Requests in flight at once, over all hosts."""
+    per_host_concurrency: int = 2
+    """Requests in flight at once to one host."""
+    host_delay: float = 1.0
+    """Minimum seconds between the starts of two requests to one host."""
+    host_delays: tuple[tuple[str, float], ...] = (("api.gdeltproject.org", 5.0),)
+    """Per-host overrides of host_delay (GDELT allows one request per 5 s)."""
     max_bytes: int = 5_000_000
     """A page larger than this is dropped (reason too_large) while streaming."""
     max_redirects: int = 5
+    attempts: int = 3
+    """Tries for a transient failure (timeout, connection error, 429, 5xx)."""
+    backoff: float = 0.5
+    """First pause between tries, doubled each time, with jitter."""
+    max_retry_after: float = 30.0
+    """Longest Retry-After honoured; a longer one fails the request for this run."""
+    respect_robots: bool = True
+    max_pages_per_run: int = 500
+    """Pages fetched per run at most; the rest wait, in the candidates table, for the next."""
+    max_page_attempts: int = 5
+    """A page failing transiently this many runs in a row is given up (dropped, gave_up)."""
+
+    def delay_for(self, host: str) -> float:
+        return dict(self.host_delays).get(host, self.host_delay)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +136,7 @@ def load_settings(
     )
     if smtp.user and not smtp.password:
         raise ConfigError(ENV, "DRAINWATCH_SMTP_PASSWORD", "must be set when DRAINWATCH_SMTP_USER is")
-    fetch = FetchSettings(user_agent=env.get("DRAINWATCH_USER_AGENT") or DEFAULT_USER_AGENT)
+    fetch = replace(topic.fetch, user_agent=env.get("DRAINWATCH_USER_AGENT") or topic.fetch.user_agent)
     warehouse = WarehouseSettings(
         db_path=Path(db or env.get("DRAINWATCH_DB") or DEFAULT_DB),
         outbox_dir=Path(outbox or env.get("DRAINWATCH_OUTBOX") or DEFAULT_OUTBOX),

@@ -77,6 +77,7 @@ class Topic:
     schedule: Schedule
     cue_words: Mapping[str, tuple[str, ...]]
     baseline: tuple[BaselineFact, ...]
+    fetch: "FetchSettings" = None  # type: ignore[assignment]
 
     def cues(self) -> Cues:
         return Cues.from_mapping(self.cue_words)
@@ -190,7 +191,9 @@ def load_topic(path: str | Path) -> Topic:
     if not isinstance(baseline_data, list):
         raise ConfigError(baseline_file, "baseline", "must be an array of tables ([[baseline]])")
     baseline = tuple(_baseline_fact(baseline_file, i, row) for i, row in enumerate(baseline_data))
+    fetch = _fetch_settings(file, data.get("fetch", {}))
     return Topic(
+        fetch=fetch,
         path=file,
         name=meta.get("name", str, path.stem),
         title=meta.get("title", str, path.stem),
@@ -200,6 +203,30 @@ def load_topic(path: str | Path) -> Topic:
         cue_words=cue_words,
         baseline=baseline,
     )
+
+
+def _fetch_settings(file: str, data: Any) -> "FetchSettings":
+    """The optional [fetch] section: any FetchSettings field, defaults for the rest."""
+    from dataclasses import fields
+
+    from .settings import FetchSettings
+
+    r = _Reader(file, "fetch", data)
+    known = {f.name: f for f in fields(FetchSettings)}
+    values: dict[str, Any] = {}
+    for key in data:
+        if key not in known:
+            raise ConfigError(file, f"fetch.{key}", f"unknown setting (known: {', '.join(sorted(known))})")
+        default = getattr(FetchSettings(), key)
+        if key == "host_delays":
+            table = r.get(key, dict)
+            values[key] = tuple((str(h), float(v)) for h, v in table.items())
+        else:
+            kind = float if isinstance(default, float) else type(default)
+            values[key] = r.get(key, kind)
+            if isinstance(values[key], (int, float)) and not isinstance(values[key], bool) and values[key] < 0:
+                raise ConfigError(file, f"fetch.{key}", f"must be >= 0, got {values[key]}")
+    return FetchSettings(**values)
 
 
 def _baseline_fact(file: str, i: int, row: Any) -> BaselineFact:

@@ -35,7 +35,7 @@ _COLLECTIVE = re.compile(
 
 # Anchored at word starts: an unanchored alternation is tried at every character.
 _ANY_CUE = re.compile(
-    rf"(?<!\w)(?:{_VERBS}|according|citing|по\s+(?:словам|данным|оценк|подсч)|laut|selon|he|she|он|она)(?!\w)",
+    rf"(?<!\w)(?:(?:{_VERBS}|he|she|он|она)(?!\w)|according|citing|по\s+(?:словам|данным|оценк|подсч)|laut|selon)",
     re.IGNORECASE,
 )
 

@@ -1,30 +1,38 @@
-"""Discovery: article URLs from RSS/Atom feeds, the GDELT DOC 2.0 API and news-search RSS."""
+"""Discovery: article URLs from RSS/Atom feeds, the GDELT DOC 2.0 API and news-search RSS.
+
+Incremental: every source is asked with its last validators (If-None-Match /
+If-Modified-Since); a 304, or a body whose hash equals the last one, is not parsed again.
+GDELT is asked for the window since its last successful answer.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
+from datetime import datetime, timedelta, timezone
+from typing import Mapping
 from urllib.parse import urljoin
 
 import feedparser
 import httpx
 
 from drainwatch.errors import FetchError
-from drainwatch.records import Candidate, Discovery, SourceKind, SourceResult
+from drainwatch.records import Candidate, Discovery, SourceKind, SourceResult, SourceState
 from drainwatch.topic import Sources
 
-from .http import get, normalize_url
+from .http import Fetcher, normalize_url
 
 log = logging.getLogger(__name__)
 MAX_SOURCE_BYTES = 10_000_000
+GDELT_MAX_WINDOW = timedelta(days=90)  # the DOC API searches the last three months
+GDELT_OVERLAP = timedelta(hours=1)
 
 
 def parse_feed(body: bytes, base_url: str, content_type: str, kind: SourceKind, source_url: str) -> list[Candidate]:
     """Entries of an RSS/Atom document; a broken tail still yields what came before it."""
     parsed = feedparser.parse(body, response_headers={"content-location": base_url, "content-type": content_type or "application/xml"})
-    if parsed.bozo and not parsed.entries:
-        raise ValueError(f"not a readable feed ({type(parsed.bozo_exception).__name__}: {parsed.bozo_exception})")
     out = []
     for e in parsed.entries:
         link = e.get("link") or e.get("id")
@@ -55,47 +63,68 @@ def parse_gdelt(body: bytes, source_url: str) -> list[Candidate]:
     return out
 
 
-async def _feed(client: httpx.AsyncClient, url: str, kind: SourceKind, params: dict[str, str] | None = None) -> tuple[SourceResult, list[Candidate]]:
-    label = url if not params else str(httpx.URL(url, params=params))
+def gdelt_params(sources: Sources, since: datetime | None, now: datetime) -> dict[str, str]:
+    params = {"query": sources.gdelt_query, "mode": "ArtList", "format": "json",
+              "maxrecords": str(sources.gdelt_max_records), "sort": "DateDesc"}
+    if since is not None and now - since < GDELT_MAX_WINDOW:
+        params["startdatetime"] = (since - GDELT_OVERLAP).astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+    else:
+        params["timespan"] = sources.gdelt_timespan
+    return params
+
+
+async def _source(fetcher: Fetcher, key: str, url: str, kind: SourceKind, state: SourceState,
+                  params: dict[str, str] | None = None) -> tuple[SourceResult, list[Candidate]]:
+    if state.backed_off:
+        return SourceResult(key, kind, True, skipped=True), []
     try:
-        res = await get(client, url, MAX_SOURCE_BYTES, params)
-        items = parse_feed(res.body, res.url, res.content_type, kind, label)
+        res = await fetcher.get(url, "source", params=params, etag=state.etag, last_modified=state.last_modified,
+                                max_bytes=MAX_SOURCE_BYTES)
     except FetchError as exc:
-        return SourceResult(label, kind, False, 0, exc.reason, exc.detail), []
-    except ValueError as exc:
-        return SourceResult(label, kind, False, 0, "malformed_feed", str(exc)), []
-    return SourceResult(label, kind, True, len(items)), items
-
-
-async def _gdelt(client: httpx.AsyncClient, sources: Sources) -> tuple[SourceResult, list[Candidate]]:
-    params = {
-        "query": sources.gdelt_query, "mode": "ArtList", "format": "json",
-        "maxrecords": str(sources.gdelt_max_records), "timespan": sources.gdelt_timespan, "sort": "DateDesc",
-    }
-    label = str(httpx.URL(sources.gdelt_doc_api, params=params))
+        return SourceResult(key, kind, False, 0, exc.reason, exc.detail), []
+    validators = {"etag": res.etag or state.etag, "last_modified": res.last_modified or state.last_modified}
+    if res.status == 304:
+        return SourceResult(key, kind, True, 0, not_modified=True, body_hash=state.body_hash, **validators), []
+    body_hash = hashlib.sha256(res.body).hexdigest()
+    if body_hash == state.body_hash:  # a stale validator, but the same body: nothing new
+        return SourceResult(key, kind, True, 0, not_modified=True, body_hash=body_hash, **validators), []
     try:
-        res = await get(client, sources.gdelt_doc_api, MAX_SOURCE_BYTES, params)
-        items = parse_gdelt(res.body, label)
-    except FetchError as exc:
-        return SourceResult(label, "gdelt", False, 0, exc.reason, exc.detail), []
+        items = parse_gdelt(res.body, key) if kind == "gdelt" else parse_feed(res.body, res.url, res.content_type, kind, key)
     except ValueError as exc:
-        return SourceResult(label, "gdelt", False, 0, "malformed_json", str(exc)), []
-    return SourceResult(label, "gdelt", True, len(items)), items
+        return SourceResult(key, kind, False, 0, "malformed_json" if kind == "gdelt" else "malformed_feed", str(exc)), []
+    return SourceResult(key, kind, True, len(items), body_hash=body_hash, **validators), items
 
 
-async def discover(sources: Sources, client: httpx.AsyncClient) -> Discovery:
-    """Ask every source for its articles; a failing source is reported, never raised."""
-    jobs = [_feed(client, url, "feed") for url in sources.feeds]
+def source_keys(sources: Sources) -> list[tuple[str, str, SourceKind, dict[str, str] | None]]:
+    """(key, url, kind, params) for every source; GDELT's key leaves out its date window."""
+    out: list[tuple[str, str, SourceKind, dict[str, str] | None]] = [(u, u, "feed", None) for u in sources.feeds]
     if sources.gdelt_doc_api and sources.gdelt_query:
-        jobs.append(_gdelt(client, sources))
+        key = str(httpx.URL(sources.gdelt_doc_api, params={"query": sources.gdelt_query, "mode": "ArtList", "format": "json"}))
+        out.append((key, sources.gdelt_doc_api, "gdelt", None))
     if sources.news_search_rss:
-        jobs += [_feed(client, sources.news_search_rss, "news_search", {"q": q, "hl": "en-US", "gl": "US", "ceid": "US:en"})
-                 for q in sources.news_search_queries]
+        for q in sources.news_search_queries:
+            params = {"q": q, "hl": "en-US", "gl": "US", "ceid": "US:en"}
+            out.append((str(httpx.URL(sources.news_search_rss, params=params)), sources.news_search_rss, "news_search", params))
+    return out
+
+
+async def discover(sources: Sources, fetcher: Fetcher, states: Mapping[str, SourceState]) -> Discovery:
+    """Ask every source for its articles; a failing source is reported, never raised."""
+    now = datetime.now(timezone.utc)
+    jobs = []
+    for key, url, kind, params in source_keys(sources):
+        state = states.get(key, SourceState())
+        if kind == "gdelt":
+            params = gdelt_params(sources, state.last_ok_at, now)
+            state = SourceState(body_hash=state.body_hash, backed_off=state.backed_off)  # new window, new answer
+        jobs.append(_source(fetcher, key, url, kind, state, params))
     results = await asyncio.gather(*jobs)
     seen: dict[str, Candidate] = {}
     for _, items in results:
         for c in items:
             seen.setdefault(c.url, c)
     for r, _ in results:
-        log.info("source %s: %s", r.url, f"{r.items} items" if r.ok else f"failed ({r.reason})")
+        state_word = "skipped (backing off)" if r.skipped else "not modified" if r.not_modified else (
+            f"{r.items} items" if r.ok else f"failed ({r.reason})")
+        log.info("source %s: %s", r.url, state_word)
     return Discovery(tuple(seen.values()), tuple(r for r, _ in results))

@@ -13,7 +13,9 @@ from drainwatch.records import Article, Extracted, Failure, Page, short_hash
 from extractors.cues import Cues
 from extractors.figures import extract_figures
 
+from .charset import decode_html
 from .http import normalize_url
+from drainwatch.sketch import sketch
 
 log = logging.getLogger(__name__)
 _LANG_ATTR = re.compile(rb"<html[^>]*\slang=[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
@@ -40,8 +42,10 @@ def page_text(body: bytes, url: str) -> str:
 
 def extract_article(page: Page, cues: Cues) -> Article | Failure:
     try:
+        # Decoded here (header, BOM, meta, detection) so that a charset the header states wins.
         doc = trafilatura.bare_extraction(
-            page.body, url=page.final_url, with_metadata=True, include_comments=False, include_tables=True
+            decode_html(page.body, page.content_type), url=page.final_url, with_metadata=True,
+            include_comments=False, include_tables=True,
         )
     except Exception as exc:  # trafilatura raises many kinds on hostile markup
         return Failure("extract", page.final_url, "extraction_failed", f"{type(exc).__name__}: {exc}", terminal=True)
@@ -64,6 +68,7 @@ def extract_article(page: Page, cues: Cues) -> Article | Failure:
         text=text,
         text_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         extraction=extract_figures(text, cues),
+        sketch=tuple(sketch(text)),
     )
 
 

@@ -1,4 +1,4 @@
-"""Fetching article pages: bounded concurrency, size cap, HTML only."""
+"""Fetching article pages: robots.txt first, then politely, HTML only."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ import logging
 from datetime import datetime, timezone
 from typing import Sequence
 
-import httpx
-
 from drainwatch.errors import FetchError
 from drainwatch.records import Candidate, Failure, Fetched, Page
-from drainwatch.settings import FetchSettings
 
-from .http import get
+from .http import Fetcher
 
 log = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -26,15 +23,14 @@ def looks_like_html(content_type: str, body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
 
 
-async def fetch_pages(candidates: Sequence[Candidate], client: httpx.AsyncClient, fetch: FetchSettings) -> Fetched:
-    gate = asyncio.Semaphore(fetch.max_concurrency)
-
+async def fetch_pages(candidates: Sequence[Candidate], fetcher: Fetcher) -> Fetched:
     async def one(c: Candidate) -> Page | Failure:
-        async with gate:
-            try:
-                res = await get(client, c.discovered_url, fetch.max_bytes)
-            except FetchError as exc:
-                return Failure("fetch", c.discovered_url, exc.reason, exc.detail, terminal=not exc.transient)
+        if not await fetcher.allowed(c.discovered_url):
+            return Failure("fetch", c.discovered_url, "robots_disallowed", "robots.txt forbids it", terminal=True)
+        try:
+            res = await fetcher.get(c.discovered_url, "page")
+        except FetchError as exc:
+            return Failure("fetch", c.discovered_url, exc.reason, exc.detail, terminal=not exc.transient)
         if not looks_like_html(res.content_type, res.body):
             return Failure("fetch", c.discovered_url, "not_html", res.content_type or "no content type", terminal=True)
         return Page(c, res.url, res.status, res.content_type, res.body, datetime.now(timezone.utc).isoformat())
@@ -43,4 +39,4 @@ async def fetch_pages(candidates: Sequence[Candidate], client: httpx.AsyncClient
     pages = tuple(r for r in results if isinstance(r, Page))
     failures = tuple(r for r in results if isinstance(r, Failure))
     log.info("fetched %d pages, %d failed", len(pages), len(failures))
-    return Fetched(pages, failures)
+    return Fetched(pages, failures, tuple(fetcher.attempts))

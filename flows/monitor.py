@@ -17,22 +17,23 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from drainwatch.errors import AlertError
-from drainwatch.records import Candidate, Discovery, Extracted, Failure, Fetched, RunSummary
+from drainwatch.records import Extracted, Failure, Fetched, RunSummary, SourceResult
 from drainwatch.settings import Settings, load_settings
 from extractors.records import CORE_METRICS
 from warehouse import alerts as outbox_table
 from warehouse.compare import assign_findings
-from warehouse.db import connect
-from warehouse.snapshot import write_snapshot
-from warehouse.store import (
-    fail_run, finish_run, known_urls, record_failures, record_sources, start_run, store_articles, sync_baseline,
+from warehouse.db import connect, transaction
+from warehouse.fetchstate import (
+    last_request_starts, pending_candidates, record_attempts, record_discovery, record_page_failures, source_states,
 )
+from warehouse.snapshot import write_snapshot
+from warehouse.store import fail_run, finish_run, record_failures, start_run, store_articles, sync_baseline
 
 from .digest import compose
 from .discover import discover
 from .extract import extract_articles
 from .fetch import fetch_pages
-from .http import make_client
+from .http import Fetcher, make_client
 from .failure_notice import end_failure_streak, notify_failure
 from .mailer import deliver
 
@@ -46,22 +47,37 @@ class AlertOutcome:
     failures: tuple[Failure, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class DiscoverOutcome:
+    sources: tuple[SourceResult, ...]
+    listed: int  # URLs the sources listed this run
+    added: int  # of them new to the candidates table
+
+
 @task(name="discover", cache_policy=NO_CACHE)
-async def discover_task(settings: Settings) -> tuple[Discovery, int]:
-    """New article URLs; returns them with the count of all URLs the sources listed."""
-    async with make_client(settings.fetch) as client:
-        found = await discover(settings.topic.sources, client)
+async def discover_task(settings: Settings, run_id: str) -> DiscoverOutcome:
+    """Ask the sources (conditionally) and add the URLs they list to the candidates table."""
     with connect(settings.warehouse.db_path) as con:
-        record_sources(con, found.sources)
-        known = known_urls(con, [c.url for c in found.candidates] + [c.discovered_url for c in found.candidates])
-    new = tuple(c for c in found.candidates if c.url not in known and c.discovered_url not in known)
-    return Discovery(new, found.sources), len(found.candidates)
+        states, last_starts = source_states(con), last_request_starts(con)
+    async with make_client(settings.fetch) as client:
+        fetcher = Fetcher(client, settings.fetch, last_starts)
+        found = await discover(settings.topic.sources, fetcher, states)
+    failures = [Failure("discover", s.url, s.reason or "error", s.detail or "") for s in found.sources if not s.ok]
+    with connect(settings.warehouse.db_path) as con:
+        added = record_discovery(con, found.sources, found.candidates)
+        with transaction(con):
+            record_attempts(con, run_id, fetcher.attempts)
+        record_failures(con, run_id, failures)
+    return DiscoverOutcome(found.sources, len(found.candidates), added)
 
 
 @task(name="fetch", cache_policy=NO_CACHE)
-async def fetch_task(settings: Settings, candidates: tuple[Candidate, ...]) -> Fetched:
+async def fetch_task(settings: Settings) -> Fetched:
+    """Fetch the candidates still waiting: this run's new ones and any a failed run left."""
+    with connect(settings.warehouse.db_path) as con:
+        waiting, last_starts = pending_candidates(con, settings.fetch.max_pages_per_run), last_request_starts(con)
     async with make_client(settings.fetch) as client:
-        return await fetch_pages(candidates, client, settings.fetch)
+        return await fetch_pages(waiting, Fetcher(client, settings.fetch, last_starts))
 
 
 @task(name="extract", cache_policy=NO_CACHE)
@@ -70,9 +86,13 @@ def extract_task(settings: Settings, fetched: Fetched) -> Extracted:
 
 
 @task(name="store", cache_policy=NO_CACHE)
-def store_task(settings: Settings, run_id: str, extracted: Extracted, failures: tuple[Failure, ...]) -> tuple[int, int]:
+def store_task(settings: Settings, run_id: str, extracted: Extracted, fetched: Fetched) -> tuple[int, int]:
+    failures = fetched.failures + extracted.failures
     with connect(settings.warehouse.db_path) as con:
         record_failures(con, run_id, failures)
+        with transaction(con):
+            record_page_failures(con, failures, settings.fetch.max_page_attempts)
+            record_attempts(con, run_id, fetched.attempts)
         return store_articles(con, run_id, extracted.articles)
 
 
@@ -126,30 +146,30 @@ async def run_pipeline(settings: Settings, run_id: str) -> RunSummary:
     with connect(settings.warehouse.db_path) as con:
         start_run(con, run_id, settings.topic.name)
     try:
-        discovery, listed = await discover_task(settings)
-        log.info("discovered %d URLs, %d new", listed, len(discovery.candidates))
-        fetched = await fetch_task(settings, discovery.candidates)
+        discovered = await discover_task(settings, run_id)
+        log.info("sources listed %d URLs, %d new", discovered.listed, discovered.added)
+        fetched = await fetch_task(settings)
         extracted = extract_task(settings, fetched)
-        failures = fetched.failures + extracted.failures
-        source_failures = tuple(
-            Failure("discover", s.url, s.reason or "error", s.detail or "") for s in discovery.sources if not s.ok
-        )
-        articles_new, figures_new = store_task(settings, run_id, extracted, source_failures + failures)
+        articles_new, figures_new = store_task(settings, run_id, extracted, fetched)
         findings_new = compare_task(settings, run_id)
         outcome = alert_task(settings, run_id)
     except BaseException as exc:
         with connect(settings.warehouse.db_path) as con:
             fail_run(con, run_id, f"{type(exc).__name__}: {exc}")
         raise
-    errors = source_failures + failures + outcome.failures
+    source_failures = tuple(
+        Failure("discover", s.url, s.reason or "error", s.detail or "") for s in discovered.sources if not s.ok
+    )
+    page_failures = fetched.failures + extracted.failures
+    errors = source_failures + page_failures + outcome.failures
     summary = RunSummary(
         run_id=run_id,
         status="partial" if errors else "complete",
-        sources_ok=sum(1 for s in discovery.sources if s.ok),
+        sources_ok=sum(1 for s in discovered.sources if s.ok and not s.skipped),
         sources_failed=len(source_failures),
-        articles_discovered=listed,
+        articles_discovered=discovered.listed,
         articles_new=articles_new,
-        pages_failed=len(failures),
+        pages_failed=len(page_failures),
         figures_new=figures_new,
         findings_new=findings_new,
         alerts_sent=outcome.sent,

@@ -48,9 +48,9 @@ def sample_site() -> Iterator["SampleSite"]:
 
 @pytest.fixture
 def topic_file(tmp_path: Path, sample_site) -> Path:
-    """A topic file with only [sources] changed, pointed at the sample site."""
+    """The default topic with [sources] pointed at the sample site (and no politeness delay)."""
     path = tmp_path / "topic.toml"
-    path.write_text(sample_site.sources_toml())
+    path.write_text(sample_site.topic_toml())
     return path
 
 

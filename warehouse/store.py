@@ -11,7 +11,8 @@ from typing import Iterable, Sequence
 
 import duckdb
 
-from drainwatch.records import Article, Failure, RunSummary, SourceResult, short_hash
+from drainwatch.records import Article, Failure, RunSummary, short_hash
+from drainwatch.sketch import SAME_STORY, similarity
 from drainwatch.topic import Topic
 
 from .db import transaction
@@ -64,34 +65,6 @@ def record_failures(con: duckdb.DuckDBPyConnection, run_id: str, failures: Itera
             con.executemany("INSERT OR IGNORE INTO dropped_pages VALUES (?, ?, ?, ?, ?)", drops)
 
 
-def record_sources(con: duckdb.DuckDBPyConnection, results: Sequence[SourceResult]) -> None:
-    at = now()
-    with transaction(con):
-        for r in results:
-            con.execute(
-                """INSERT INTO sources (url, kind, first_seen_at, last_attempt_at, last_ok_at, last_status, items_last)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (url) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
-                     last_ok_at = coalesce(excluded.last_ok_at, sources.last_ok_at),
-                     last_status = excluded.last_status, items_last = excluded.items_last""",
-                [r.url, r.kind, at, at, at if r.ok else None, "ok" if r.ok else r.reason, r.items],
-            )
-
-
-def known_urls(con: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> set[str]:
-    """The URLs among `urls` that are already an article or a dropped page."""
-    wanted = list(set(urls))
-    if not wanted:
-        return set()
-    rows = con.execute(
-        """SELECT u FROM unnest(?::VARCHAR[]) AS t(u)
-           WHERE u IN (SELECT url FROM articles) OR u IN (SELECT canonical_url FROM articles)
-              OR u IN (SELECT discovered_url FROM articles) OR u IN (SELECT url FROM dropped_pages)""",
-        [wanted],
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
 def figure_id(article_id: str, start: int, end: int, metric: str, value: float | None) -> str:
     return short_hash(article_id, start, end, metric, value)
 
@@ -108,17 +81,26 @@ def store_articles(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequen
                 [[a.article_id for a in articles]],
             ).fetchall()
         }
+        known_sketches = [(r[0], list(r[1])) for r in con.execute(
+            "SELECT story_id, sketch FROM articles WHERE sketch IS NOT NULL AND story_id IS NOT NULL").fetchall()]
         for a in articles:
             if a.article_id in existing:
+                # Another URL of a stored article (same canonical URL): nothing new to store.
+                con.execute("UPDATE candidates SET status = 'duplicate', article_id = ? WHERE discovered_url = ?",
+                            [a.article_id, a.discovered_url])
                 continue
             existing.add(a.article_id)
             new_articles += 1
+            story_id = _story_of(a.sketch, known_sketches) or a.article_id
+            known_sketches.append((story_id, list(a.sketch)))
             con.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [a.article_id, a.url, a.canonical_url, a.discovered_url, a.source_url, a.outlet, a.title,
                  a.author, a.published, a.fetched_at, a.language, a.text_hash, a.text,
-                 a.extraction.on_topic, run_id],
+                 a.extraction.on_topic, run_id, list(a.sketch), story_id],
             )
+            con.execute("UPDATE candidates SET status = 'stored', article_id = ? WHERE discovered_url = ?",
+                        [a.article_id, a.discovered_url])
             rows = [
                 [figure_id(a.article_id, f.number_start, f.number_end, f.metric, f.value), a.article_id, run_id,
                  f.metric, f.value, f.low, f.high, f.qualifier, f.unit, f.currency, f.subject, f.speaker,
@@ -139,6 +121,16 @@ def store_articles(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequen
             if rejected:
                 con.executemany("INSERT INTO rejected_numbers VALUES (?, ?, ?, ?, ?, ?, ?)", rejected)
     return new_articles, new_figures
+
+
+def _story_of(sk: Sequence[int], known: Sequence[tuple[str, list[int]]]) -> str | None:
+    """The story of the most similar stored article, if similar enough to be the same story."""
+    best, best_sim = None, SAME_STORY
+    for story_id, other in known:
+        sim = similarity(sk, other)
+        if sim >= best_sim:
+            best, best_sim = story_id, sim
+    return best
 
 
 def sync_baseline(con: duckdb.DuckDBPyConnection, topic: Topic) -> None:
