@@ -31,7 +31,8 @@ test: venv ## Run the test suite (slow soak tests excluded)
 test-all: venv ## Run every test, the slow ones too
 	$(BIN)/python -m pytest -q
 
-bench: venv ## Print the extractors' speed against trafilatura's on the same pages
+bench: venv ## Benchmarks: the pipeline against bare trafilatura, then the extractors alone
+	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_extractors.py
 
 lock: venv ## Re-pin dependencies into constraints.txt from the current .venv

@@ -87,6 +87,8 @@ def run_once(topic: str, db: Path, outbox: Path) -> Any:
         return asyncio.run(monitor(topic_file=topic, db=str(db), outbox=str(outbox)))
     except DrainwatchError as exc:
         raise _fail(exc) from None
+    except Exception as exc:  # a bug or an unforeseen failure: one line, the details are in the log above
+        raise _Exit(f"run failed: {type(exc).__name__}: {exc}", 1) from None
 
 
 def print_summary(s: Any) -> None:

@@ -48,6 +48,10 @@ class FetchSettings:
     respect_robots: bool = True
     max_pages_per_run: int = 500
     """Pages fetched per run at most; the rest wait, in the candidates table, for the next."""
+    batch_size: int = 50
+    """Pages fetched, extracted and stored together; memory stays flat in the run's size."""
+    extract_workers: int = 0
+    """Processes for extraction (0 = one per core); batches under 8 pages stay in-process."""
     max_page_attempts: int = 5
     """A page failing transiently this many runs in a row is given up (dropped, gave_up)."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from concurrent.futures import Executor
 from typing import Sequence
 
 import trafilatura
@@ -72,10 +73,25 @@ def extract_article(page: Page, cues: Cues) -> Article | Failure:
     )
 
 
-def extract_articles(pages: Sequence[Page], cues: Cues) -> Extracted:
+_WORKER_CUES: dict[tuple[tuple[str, tuple[str, ...]], ...], Cues] = {}
+
+
+def _extract_in_worker(page: Page, cue_words: tuple[tuple[str, tuple[str, ...]], ...]) -> Article | Failure:
+    cues = _WORKER_CUES.get(cue_words)
+    if cues is None:  # compiled once per worker process
+        cues = _WORKER_CUES.setdefault(cue_words, Cues.from_mapping(dict(cue_words)))
+    return extract_article(page, cues)
+
+
+def extract_articles(pages: Sequence[Page], cues: Cues, pool: Executor | None = None) -> Extracted:
+    """Articles from pages; with a process pool, on every core (trafilatura is CPU-bound)."""
     articles, failures = [], []
-    for page in pages:
-        result = extract_article(page, cues)
+    if pool is not None and len(pages) > 1:
+        key = tuple(sorted((g, tuple(w)) for g, w in cues.words.items()))
+        results = list(pool.map(_extract_in_worker, pages, [key] * len(pages), chunksize=4))
+    else:
+        results = [extract_article(page, cues) for page in pages]
+    for result in results:
         (articles if isinstance(result, Article) else failures).append(result)
     log.info("extracted %d articles (%d figures), %d pages without text",
              len(articles), sum(len(a.extraction.figures) for a in articles), len(failures))

@@ -8,21 +8,26 @@ flow's parameters (the SMTP password never becomes a Prefect parameter).
 
 from __future__ import annotations
 
+import contextlib
 import email.policy
 import logging
+import multiprocessing
+import os
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from drainwatch.errors import AlertError
-from drainwatch.records import Extracted, Failure, Fetched, RunSummary, SourceResult
+from drainwatch.errors import AlertError, WarehouseError
+from drainwatch.records import Failure, RunSummary, SourceResult
 from drainwatch.settings import Settings, load_settings
 from extractors.records import CORE_METRICS
 from warehouse import alerts as outbox_table
 from warehouse.compare import assign_findings
 from warehouse.db import connect, transaction
+from warehouse.lock import RunInProgress, run_lock
 from warehouse.fetchstate import (
     last_request_starts, pending_candidates, record_attempts, record_discovery, record_page_failures, source_states,
 )
@@ -71,29 +76,56 @@ async def discover_task(settings: Settings, run_id: str) -> DiscoverOutcome:
     return DiscoverOutcome(found.sources, len(found.candidates), added)
 
 
-@task(name="fetch", cache_policy=NO_CACHE)
-async def fetch_task(settings: Settings) -> Fetched:
-    """Fetch the candidates still waiting: this run's new ones and any a failed run left."""
-    with connect(settings.warehouse.db_path) as con:
-        waiting, last_starts = pending_candidates(con, settings.fetch.max_pages_per_run), last_request_starts(con)
-    async with make_client(settings.fetch) as client:
-        return await fetch_pages(waiting, Fetcher(client, settings.fetch, last_starts))
+@dataclass(frozen=True, slots=True)
+class ProcessOutcome:
+    articles_new: int
+    figures_new: int
+    failures: tuple[Failure, ...]
 
 
-@task(name="extract", cache_policy=NO_CACHE)
-def extract_task(settings: Settings, fetched: Fetched) -> Extracted:
-    return extract_articles(fetched.pages, settings.topic.cues())
+POOL_FROM = 8  # smaller batches are extracted in-process: starting workers costs more
 
 
-@task(name="store", cache_policy=NO_CACHE)
-def store_task(settings: Settings, run_id: str, extracted: Extracted, fetched: Fetched) -> tuple[int, int]:
-    failures = fetched.failures + extracted.failures
-    with connect(settings.warehouse.db_path) as con:
-        record_failures(con, run_id, failures)
-        with transaction(con):
-            record_page_failures(con, failures, settings.fetch.max_page_attempts)
-            record_attempts(con, run_id, fetched.attempts)
-        return store_articles(con, run_id, extracted.articles)
+@task(name="process", cache_policy=NO_CACHE)
+async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
+    """Fetch, extract and store the waiting candidates, one batch at a time.
+
+    Each batch is stored in its own transaction, so memory stays flat and a killed run
+    keeps every finished batch; extraction uses every core through a process pool."""
+    db, fetch = settings.warehouse.db_path, settings.fetch
+    cues = settings.topic.cues()
+    tried: list[str] = []
+    failures: list[Failure] = []
+    articles_new = figures_new = 0
+    with contextlib.ExitStack() as stack:
+        pool: ProcessPoolExecutor | None = None
+        with connect(db) as con:
+            last_starts = last_request_starts(con)
+        async with make_client(fetch) as client:
+            fetcher = Fetcher(client, fetch, last_starts)
+            while len(tried) < fetch.max_pages_per_run:
+                with connect(db) as con:
+                    batch = pending_candidates(con, min(fetch.batch_size, fetch.max_pages_per_run - len(tried)), tried)
+                if not batch:
+                    break
+                tried += [c.url for c in batch]
+                fetched = await fetch_pages(batch, fetcher)
+                fetcher.attempts.clear()
+                if pool is None and len(fetched.pages) >= POOL_FROM:
+                    workers = fetch.extract_workers or os.cpu_count() or 1
+                    pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")))
+                extracted = extract_articles(fetched.pages, cues, pool)
+                batch_failures = fetched.failures + extracted.failures
+                with connect(db) as con:
+                    record_failures(con, run_id, batch_failures)
+                    with transaction(con):
+                        record_page_failures(con, batch_failures, fetch.max_page_attempts)
+                        record_attempts(con, run_id, fetched.attempts)
+                    added, figs = store_articles(con, run_id, extracted.articles)
+                articles_new, figures_new = articles_new + added, figures_new + figs
+                failures += batch_failures
+                log.info("stored a batch: %d pages, %d new articles, %d failed", len(batch), added, len(batch_failures))
+    return ProcessOutcome(articles_new, figures_new, tuple(failures))
 
 
 @task(name="compare", cache_policy=NO_CACHE)
@@ -148,19 +180,20 @@ async def run_pipeline(settings: Settings, run_id: str) -> RunSummary:
     try:
         discovered = await discover_task(settings, run_id)
         log.info("sources listed %d URLs, %d new", discovered.listed, discovered.added)
-        fetched = await fetch_task(settings)
-        extracted = extract_task(settings, fetched)
-        articles_new, figures_new = store_task(settings, run_id, extracted, fetched)
+        processed = await process_task(settings, run_id)
         findings_new = compare_task(settings, run_id)
         outcome = alert_task(settings, run_id)
     except BaseException as exc:
-        with connect(settings.warehouse.db_path) as con:
-            fail_run(con, run_id, f"{type(exc).__name__}: {exc}")
+        try:
+            with connect(settings.warehouse.db_path) as con:
+                fail_run(con, run_id, f"{type(exc).__name__}: {exc}")
+        except WarehouseError as also:  # the warehouse itself may be what failed
+            log.error("could not record the failed run: %s", also)
         raise
     source_failures = tuple(
         Failure("discover", s.url, s.reason or "error", s.detail or "") for s in discovered.sources if not s.ok
     )
-    page_failures = fetched.failures + extracted.failures
+    page_failures = processed.failures
     errors = source_failures + page_failures + outcome.failures
     summary = RunSummary(
         run_id=run_id,
@@ -168,9 +201,9 @@ async def run_pipeline(settings: Settings, run_id: str) -> RunSummary:
         sources_ok=sum(1 for s in discovered.sources if s.ok and not s.skipped),
         sources_failed=len(source_failures),
         articles_discovered=discovered.listed,
-        articles_new=articles_new,
+        articles_new=processed.articles_new,
         pages_failed=len(page_failures),
-        figures_new=figures_new,
+        figures_new=processed.figures_new,
         findings_new=findings_new,
         alerts_sent=outcome.sent,
         alerts_queued=outcome.queued,
@@ -190,7 +223,10 @@ async def monitor(topic_file: str, db: str | None = None, outbox: str | None = N
 
     run_id = str(flow_run.id or uuid.uuid4())
     try:
-        summary = await run_pipeline(settings, run_id)
+        with run_lock(settings.warehouse.db_path):
+            summary = await run_pipeline(settings, run_id)
+    except RunInProgress:
+        raise  # not a failure of the warehouse or the sources: nobody needs an email
     except Exception as exc:
         notify_failure(settings, run_id, f"{type(exc).__name__}: {exc}")
         raise

@@ -74,13 +74,18 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
 
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    con.execute("BEGIN TRANSACTION")
+    """One write transaction; DuckDB's errors (a full disk, a corrupt file) become WarehouseError."""
     try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        raise WarehouseError("warehouse", f"write failed, nothing of it was stored ({str(exc).splitlines()[0]})") from None
 
 
 def _explain(message: str) -> str:

@@ -74,11 +74,13 @@ def record_discovery(con: duckdb.DuckDBPyConnection, results: Sequence[SourceRes
     return added
 
 
-def pending_candidates(con: duckdb.DuckDBPyConnection, limit: int) -> list[Candidate]:
+def pending_candidates(con: duckdb.DuckDBPyConnection, limit: int, tried: Sequence[str] = ()) -> list[Candidate]:
+    """Candidates still to fetch, oldest first, leaving out those this run already tried."""
     rows = con.execute(
         """SELECT url, discovered_url, source_url, kind, title, published FROM candidates
-           WHERE status = 'discovered' ORDER BY discovered_at, url LIMIT ?""",
-        [limit],
+           WHERE status = 'discovered' AND url NOT IN (SELECT unnest(?::VARCHAR[]))
+           ORDER BY discovered_at, url LIMIT ?""",
+        [list(tried), limit],
     ).fetchall()
     return [Candidate(*r) for r in rows]
 
