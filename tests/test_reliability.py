@@ -197,8 +197,9 @@ def test_soak_fifty_scheduled_runs_against_a_site_releasing_articles_in_waves(ht
     def article(request):
         n = int(request.path.split("-")[1].split(".")[0])
         first, last = ["Anna", "Boris", "Vera", "Gleb", "Dina"][n % 5], ["Orlova", "Petrov", "Sokol", "Zorin"][n // 5 % 4]
-        # Values 10,000 apart (beyond the 2 % that would merge findings), a different speaker each.
-        return Response(f"<html><body><article><h1>Wave story {n}</h1><p>About {100 + 10 * n},000 IT specialists have left "
+        # Values 10,000 apart (beyond the 2 % that would merge findings), none equal to the baseline,
+        # and a different speaker each.
+        return Response(f"<html><body><article><h1>Wave story {n}</h1><p>About {110 + 10 * n},000 IT specialists have left "
                         f"Russia since 2022, according to {first} {last}, who studies the labour market.</p>"
                         "<p>The estimate comes from payroll data and a survey.</p></article></body></html>",
                         content_type="text/html")
