@@ -28,6 +28,9 @@ demo: venv ## Run the whole pipeline twice on the bundled offline sample news si
 test: venv ## Run the test suite (slow soak tests excluded)
 	$(BIN)/python -m pytest -q -m "not slow"
 
+test-slow: venv ## Run only the slow tests (the soak, serve on a real Prefect server)
+	$(BIN)/python -m pytest -q -m slow
+
 test-all: venv ## Run every test, the slow ones too
 	$(BIN)/python -m pytest -q
 
@@ -41,4 +44,4 @@ lock: venv ## Re-pin dependencies into constraints.txt from the current .venv
 clean: ## Remove the virtual environment and demo output
 	rm -rf $(VENV) .demo .pytest_cache
 
-.PHONY: help venv demo test test-all bench lock clean
+.PHONY: help venv demo test test-slow test-all bench lock clean

@@ -26,7 +26,7 @@ def _filler(rng: random.Random) -> str:
 
 
 def make_page(i: int, rng: random.Random, paragraphs: list[str]) -> str:
-    size_class = rng.choice([1, 1, 2, 2, 3, 4, 6, 10, 20, 40])  # skewed towards small pages
+    size_class = rng.choice([1, 1, 2, 2, 3, 4, 6, 10, 20, 40, 90])  # skewed towards small pages, up to ~200 KB
     body = []
     for _ in range(3 + size_class * 2):
         body.append(rng.choice(paragraphs) if rng.random() < 0.3 else _filler(rng))
