@@ -24,6 +24,8 @@ def _prefect_defaults() -> None:
     # No network here and no telemetry wanted; a user's own Prefect settings still win.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # Our stages log with the standard logging module; this lets Prefect print them too.
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "drainwatch,flows,warehouse")
 
 
 class _Exit(click.ClickException):

@@ -101,6 +101,9 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
         pool: ProcessPoolExecutor | None = None
         with connect(db) as con:
             last_starts = last_request_starts(con)
+            waiting = con.execute("SELECT count(*) FROM candidates WHERE status = 'discovered'").fetchall()[0][0]
+        total = min(waiting, fetch.max_pages_per_run)
+        log.info("%d pages to fetch%s", total, f" ({waiting - total} wait for later runs)" if waiting > total else "")
         async with make_client(fetch) as client:
             fetcher = Fetcher(client, fetch, last_starts)
             while len(tried) < fetch.max_pages_per_run:
@@ -124,7 +127,8 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
                     added, figs = store_articles(con, run_id, extracted.articles)
                 articles_new, figures_new = articles_new + added, figures_new + figs
                 failures += batch_failures
-                log.info("stored a batch: %d pages, %d new articles, %d failed", len(batch), added, len(batch_failures))
+                log.info("pages %d-%d of up to %d: %d fetched, %d new articles, %d failed",
+                         len(tried) - len(batch) + 1, len(tried), total, len(fetched.pages), added, len(batch_failures))
     return ProcessOutcome(articles_new, figures_new, tuple(failures))
 
 
@@ -220,6 +224,10 @@ async def run_pipeline(settings: Settings, run_id: str) -> RunSummary:
 async def monitor(topic_file: str, db: str | None = None, outbox: str | None = None) -> RunSummary:
     settings = load_settings(topic_file, db=db, outbox=outbox)
     from prefect.runtime import flow_run
+
+    # Progress at the edge: Prefect shows these loggers (PREFECT_LOGGING_EXTRA_LOGGERS) at INFO.
+    for name in ("drainwatch", "flows", "warehouse"):
+        logging.getLogger(name).setLevel(logging.INFO)
 
     run_id = str(flow_run.id or uuid.uuid4())
     try:

@@ -98,20 +98,22 @@ def tls_smtp(tmp_path):
     sink.stop()
 
 
+def use_tls_smtp(monkeypatch, sink, ca_file, password: str) -> None:
+    for key, value in {"HOST": "127.0.0.1", "PORT": str(sink.port), "STARTTLS": "1", "CA_FILE": str(ca_file),
+                       "USER": "monitor", "PASSWORD": password}.items():
+        monkeypatch.setenv(f"DRAINWATCH_SMTP_{key}", value)
+
+
 def test_starttls_and_auth(tls_smtp, topic_file, tmp_path, monkeypatch):
     sink, ca_file = tls_smtp
-    for key, value in {"HOST": "127.0.0.1", "PORT": str(sink.port), "STARTTLS": "1", "CA_FILE": str(ca_file),
-                       "USER": "monitor", "PASSWORD": "s3cret"}.items():
-        monkeypatch.setenv(f"DRAINWATCH_SMTP_{key}", value)
+    use_tls_smtp(monkeypatch, sink, ca_file, "s3cret")
     summary = run_monitor(topic_file, tmp_path / "w.duckdb", tmp_path / "outbox")
     assert summary.alerts_sent == 1 and len(sink.messages) == 1
 
 
 def test_refused_login_keeps_the_alert_queued(tls_smtp, topic_file, tmp_path, monkeypatch):
     sink, ca_file = tls_smtp
-    for key, value in {"HOST": "127.0.0.1", "PORT": str(sink.port), "STARTTLS": "1", "CA_FILE": str(ca_file),
-                       "USER": "monitor", "PASSWORD": "wrong"}.items():
-        monkeypatch.setenv(f"DRAINWATCH_SMTP_{key}", value)
+    use_tls_smtp(monkeypatch, sink, ca_file, "wrong")
     summary = run_monitor(topic_file, tmp_path / "w.duckdb", tmp_path / "outbox")
     assert (summary.alerts_sent, summary.alerts_queued, summary.status) == (0, 1, "partial")
     assert "SMTPAuthenticationError" in summary.errors[-1].detail and not sink.messages
