@@ -142,8 +142,12 @@ def is_on_topic(text: str, cues: Cues) -> bool:
 
 
 def extract_figures(text: str, cues: Cues) -> Extraction:
-    sentences = split_sentences(text)
     on_topic = is_on_topic(text, cues)
+    if not on_topic:
+        # The article's own on_topic = false says why it has no figures; reading every
+        # number of an off-topic page would only cost time.
+        return Extraction((), (), False)
+    sentences = split_sentences(text)
     tracker = SpeakerTracker()
     figures: list[Figure] = []
     rejected: list[Rejected] = []
@@ -159,9 +163,8 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
         sentence_it = cues.has("it_subject", s.text)
         furniture = bool(_FURNITURE.match(s.text))
         for m in mentions:
-            if not on_topic or furniture:
-                reason = "off_topic_article" if not on_topic else "page_furniture"
-                rejected.append(Rejected(m.text, m.start, m.end, reason, s.text))
+            if furniture:
+                rejected.append(Rejected(m.text, m.start, m.end, "page_furniture", s.text))
                 continue
             local = m.end - s.start
             ctx = _Context(

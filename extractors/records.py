@@ -42,7 +42,6 @@ RejectReason = Literal[
     "ratio",
     "vague",
     "off_topic_sentence",
-    "off_topic_article",
     "duplicate",
     "page_furniture",
 ]

@@ -24,6 +24,8 @@ def looks_like_html(content_type: str, body: bytes) -> bool:
 
 
 async def fetch_pages(candidates: Sequence[Candidate], fetcher: Fetcher) -> Fetched:
+    first_attempt = len(fetcher.attempts)
+
     async def one(c: Candidate) -> Page | Failure:
         if not await fetcher.allowed(c.discovered_url):
             return Failure("fetch", c.discovered_url, "robots_disallowed", "robots.txt forbids it", terminal=True)
@@ -39,4 +41,4 @@ async def fetch_pages(candidates: Sequence[Candidate], fetcher: Fetcher) -> Fetc
     pages = tuple(r for r in results if isinstance(r, Page))
     failures = tuple(r for r in results if isinstance(r, Failure))
     log.info("fetched %d pages, %d failed", len(pages), len(failures))
-    return Fetched(pages, failures, tuple(fetcher.attempts))
+    return Fetched(pages, failures, tuple(fetcher.attempts[first_attempt:]))

@@ -8,6 +8,7 @@ flow's parameters (the SMTP password never becomes a Prefect parameter).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email.policy
 import logging
@@ -21,7 +22,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from drainwatch.errors import AlertError, WarehouseError
-from drainwatch.records import Failure, RunSummary, SourceResult
+from drainwatch.records import Failure, Fetched, RunSummary, SourceResult
 from drainwatch.settings import Settings, load_settings
 from extractors.records import CORE_METRICS
 from warehouse import alerts as outbox_table
@@ -96,7 +97,7 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
     cues = settings.topic.cues()
     tried: list[str] = []
     failures: list[Failure] = []
-    articles_new = figures_new = 0
+    articles_new = figures_new = done = 0
     with contextlib.ExitStack() as stack:
         pool: ProcessPoolExecutor | None = None
         with connect(db) as con:
@@ -106,18 +107,29 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
         log.info("%d pages to fetch%s", total, f" ({waiting - total} wait for later runs)" if waiting > total else "")
         async with make_client(fetch) as client:
             fetcher = Fetcher(client, fetch, last_starts)
-            while len(tried) < fetch.max_pages_per_run:
+
+            async def fetch_next() -> tuple[int, Fetched] | None:
                 with connect(db) as con:
                     batch = pending_candidates(con, min(fetch.batch_size, fetch.max_pages_per_run - len(tried)), tried)
                 if not batch:
+                    return None
+                tried.extend(c.url for c in batch)
+                return len(batch), await fetch_pages(batch, fetcher)
+
+            # The next batch downloads while this one is extracted and stored.
+            upcoming: asyncio.Task[tuple[int, Fetched] | None] | None = asyncio.create_task(fetch_next())
+            stack.callback(lambda: upcoming.cancel() if upcoming is not None and not upcoming.done() else None)
+            while upcoming is not None:
+                got = await upcoming
+                if got is None:
                     break
-                tried += [c.url for c in batch]
-                fetched = await fetch_pages(batch, fetcher)
-                fetcher.attempts.clear()
+                size, fetched = got
+                more = len(tried) < fetch.max_pages_per_run
+                upcoming = asyncio.create_task(fetch_next()) if more else None
                 if pool is None and len(fetched.pages) >= POOL_FROM:
                     workers = fetch.extract_workers or os.cpu_count() or 1
                     pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")))
-                extracted = extract_articles(fetched.pages, cues, pool)
+                extracted = await asyncio.to_thread(extract_articles, fetched.pages, cues, pool)
                 batch_failures = fetched.failures + extracted.failures
                 with connect(db) as con:
                     record_failures(con, run_id, batch_failures)
@@ -127,8 +139,9 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
                     added, figs = store_articles(con, run_id, extracted.articles)
                 articles_new, figures_new = articles_new + added, figures_new + figs
                 failures += batch_failures
-                log.info("pages %d-%d of up to %d: %d fetched, %d new articles, %d failed",
-                         len(tried) - len(batch) + 1, len(tried), total, len(fetched.pages), added, len(batch_failures))
+                done += size
+                log.info("%d of %d pages done: %d fetched, %d new articles, %d failed",
+                         done, total, len(fetched.pages), added, len(batch_failures))
     return ProcessOutcome(articles_new, figures_new, tuple(failures))
 
 
