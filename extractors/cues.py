@@ -58,7 +58,7 @@ class Cues:
 
     words: Mapping[str, tuple[str, ...]]
     _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, repr=False, compare=False)
-    _group_cache: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _group_cache: dict[str, dict[str, bool]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_mapping(cls, words: Mapping[str, Sequence[str]]) -> "Cues":
@@ -74,22 +74,19 @@ class Cues:
         return bool(p and p.search(text))
 
     def has(self, group: str, text: str) -> bool:
-        return group in self.groups_in(text)
-
-    def groups_in(self, text: str) -> frozenset[str]:
-        """Every group with a cue in `text`; cached, since a sentence is asked once per number."""
+        """Whether `text` has a cue of `group`; cached per text and group, since a sentence
+        is asked once per number and most sentences are asked about one group only."""
         cache = self._group_cache
-        found = cache.get(text)
-        if found is None:
-            found = frozenset(g for g, p in self._patterns.items() if p is not None and p.search(text))
+        known = cache.get(text)
+        if known is None:
             if len(cache) > 4096:
                 cache.clear()
-            cache[text] = found
+            known = cache[text] = {}
+        found = known.get(group)
+        if found is None:
+            p = self._patterns.get(group)
+            found = known[group] = bool(p and p.search(text))
         return found
-
-    def find(self, group: str, text: str) -> re.Match[str] | None:
-        p = self._patterns.get(group)
-        return p.search(text) if p else None
 
     def finditer(self, group: str, text: str) -> list[re.Match[str]]:
         p = self._patterns.get(group)

@@ -14,7 +14,7 @@ from .numbers import find_mentions
 from .periods import find_period
 from .records import Extraction, Figure, Mention, Rejected, Unit
 from .sentences import split_sentences
-from .speakers import SpeakerTracker
+from .speakers import QUOTE_OPENERS, SpeakerTracker
 
 _CLAUSE_BREAK = re.compile(
     r",\s+(?:though|although|while|but|whereas|however|yet)\s|;\s|\s(?:but|whereas)\s|,\s+(?:а|но|хотя|однако)\s",
@@ -154,12 +154,18 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
     previous_speaker: str | None = None
     previous_paragraph = -1
     previous_it = False
+    # A speaker is carried from sentence to sentence only into a sentence that opens with a
+    # quote mark; elsewhere only sentences with numbers need one (attribution is costly).
+    quoting = {s.paragraph for s in sentences if s.text[:1] in QUOTE_OPENERS}
     for s in sentences:
         same_paragraph = s.paragraph == previous_paragraph
-        speaker = tracker.attribute(s.text, previous_speaker if same_paragraph else None, same_paragraph)
-        tracker.remember(s.text)
         mentions, dropped = find_mentions(text, s.start, s.end)
         rejected.extend(dropped)
+        speaker = (
+            tracker.attribute(s.text, previous_speaker if same_paragraph else None, same_paragraph)
+            if mentions or s.paragraph in quoting else None
+        )
+        tracker.remember(s.text)
         sentence_it = cues.has("it_subject", s.text)
         furniture = bool(_FURNITURE.match(s.text))
         for m in mentions:

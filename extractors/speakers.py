@@ -39,6 +39,8 @@ _ANY_CUE = re.compile(
     re.IGNORECASE,
 )
 
+QUOTE_OPENERS = "\"“«'‘"
+
 ORG_WORDS = frozenset(
     """Ministry Association Council Agency Service Bank Institute Committee Government Defence
     Defense University Center Centre Office Union Party Group Duma Chamber Fund Foundation
@@ -109,7 +111,7 @@ class SpeakerTracker:
     def attribute(self, sentence: str, previous_speaker: str | None, same_paragraph: bool) -> str | None:
         """The speaker of `sentence`; call before `remember(sentence)` for pronoun resolution."""
         if not _ANY_CUE.search(sentence):  # no speech verb or "according to": only a quote can continue
-            return previous_speaker if same_paragraph and previous_speaker and sentence[:1] in "\"“«'‘" else None
+            return previous_speaker if same_paragraph and previous_speaker and sentence[:1] in QUOTE_OPENERS else None
         for pattern in (_ACCORDING, _NAME_VERB, _VERB_NAME, _VERB_TITLE_NAME):
             for m in pattern.finditer(sentence):
                 name = clean_name(m.group("name"))
@@ -124,6 +126,6 @@ class SpeakerTracker:
         collective = _COLLECTIVE.search(sentence)
         if collective:
             return collective.group("name").lower() if collective.group("name") != "Kremlin" else "Kremlin"
-        if same_paragraph and previous_speaker and sentence[:1] in "\"“«'‘":
+        if same_paragraph and previous_speaker and sentence[:1] in QUOTE_OPENERS:
             return previous_speaker
         return None
