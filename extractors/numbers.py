@@ -51,13 +51,33 @@ _CURRENCY_CODES = {
     "usd": "USD", "eur": "EUR", "rub": "RUB", "gbp": "GBP",
 }
 
-NUMBER = rf"(?:{DIGITS}|{WORD_NUMBER_RE})"
-ONE = (
-    rf"(?P<cur>{CURRENCY_PREFIX})?{_SP}?(?P<num>{NUMBER})(?P<mag>{MAGNITUDE})?"
-    rf"(?P<pct>{PERCENT})?(?P<cursuf>{CURRENCY_SUFFIX})?"
-)
-# A hyphen may join a range ("50-70"), but not a name ("COVID-19", "Shahed-136").
-_MENTION_RE = re.compile(rf"(?<![\w.,/])(?<![^\W\d_]-)(?:{ONE})", re.IGNORECASE)
+def _mention_pattern(number: str) -> re.Pattern[str]:
+    # A hyphen may join a range ("50-70"), but not a name ("COVID-19", "Shahed-136").
+    return re.compile(
+        rf"(?<![\w.,/])(?<![^\W\d_]-)(?:(?P<cur>{CURRENCY_PREFIX})?{_SP}?(?P<num>{number})(?P<mag>{MAGNITUDE})?"
+        rf"(?P<pct>{PERCENT})?(?P<cursuf>{CURRENCY_SUFFIX})?)",
+        re.IGNORECASE,
+    )
+
+
+# Two patterns: the word-number alternation is big, and only worth trying on sentences that
+# hold one of its words.
+_DIGIT_MENTION_RE = _mention_pattern(DIGITS)
+_WORD_MENTION_RE = _mention_pattern(WORD_NUMBER_RE)
+
+
+def _mention_matches(text: str, start: int, end: int, sentence: str) -> list[re.Match[str]]:
+    found = list(_DIGIT_MENTION_RE.finditer(text, start, end))
+    if may_hold_word_number(sentence):
+        words = list(_WORD_MENTION_RE.finditer(text, start, end))
+        if words:  # "one in 10" is one mention, not two: the earlier, longer match wins
+            merged, last_end = [], -1
+            for m in sorted(found + words, key=lambda m: (m.start(), -m.end())):
+                if m.start() >= last_end:
+                    merged.append(m)
+                    last_end = m.end()
+            found = merged
+    return found
 _RANGE_GLUE = re.compile(
     r"^(?:\s*[-–]\s*|\s+(?:to|and|or|до|bis|à)\s+|\s*—\s*)$", re.IGNORECASE
 )
@@ -253,7 +273,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[li
     )
     singles: list[_Single] = []
     rejected: list[Rejected] = []
-    for m in _MENTION_RE.finditer(text, start, end):
+    for m in _mention_matches(text, start, end, sentence):
         if not m.group("num").strip():
             continue
         s = _single(m)
