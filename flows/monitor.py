@@ -1,7 +1,8 @@
-"""The `monitor` Prefect flow: discover → fetch → extract → store → compare → alert.
+"""The `monitor` Prefect flow: discover → process (fetch, extract, store; batch by batch)
+→ compare → alert, under a run lock.
 
 Tasks wrap whole stages (never one task per article); each stage is a plain function in its
-own module, and each task that writes opens the DuckDB file for one short transaction.
+own module, and every write opens the DuckDB file for one short transaction.
 Settings are built here, at the flow's entry, from the topic file, the environment and the
 flow's parameters (the SMTP password never becomes a Prefect parameter).
 """
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
 from drainwatch.errors import AlertError, WarehouseError
 from drainwatch.records import Failure, Fetched, RunSummary, SourceResult
@@ -58,6 +60,7 @@ class DiscoverOutcome:
     sources: tuple[SourceResult, ...]
     listed: int  # URLs the sources listed this run
     added: int  # of them new to the candidates table
+    failures: tuple[Failure, ...]  # the sources that failed
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -68,13 +71,13 @@ async def discover_task(settings: Settings, run_id: str) -> DiscoverOutcome:
     async with make_client(settings.fetch) as client:
         fetcher = Fetcher(client, settings.fetch, last_starts)
         found = await discover(settings.topic.sources, fetcher, states)
-    failures = [Failure("discover", s.url, s.reason or "error", s.detail or "") for s in found.sources if not s.ok]
+    failures = tuple(Failure("discover", s.url, s.reason or "error", s.detail or "") for s in found.sources if not s.ok)
     with connect(settings.warehouse.db_path) as con:
         added = record_discovery(con, found.sources, found.candidates)
         with transaction(con):
             record_attempts(con, run_id, fetcher.attempts)
         record_failures(con, run_id, failures)
-    return DiscoverOutcome(found.sources, len(found.candidates), added)
+    return DiscoverOutcome(found.sources, len(found.candidates), added, failures)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,9 +210,7 @@ async def run_pipeline(settings: Settings, run_id: str) -> RunSummary:
         except WarehouseError as also:  # the warehouse itself may be what failed
             log.error("could not record the failed run: %s", also)
         raise
-    source_failures = tuple(
-        Failure("discover", s.url, s.reason or "error", s.detail or "") for s in discovered.sources if not s.ok
-    )
+    source_failures = discovered.failures
     page_failures = processed.failures
     errors = source_failures + page_failures + outcome.failures
     summary = RunSummary(
@@ -236,8 +237,6 @@ async def run_pipeline(settings: Settings, run_id: str) -> RunSummary:
 @flow(name="monitor", description="Discover, fetch and extract news figures; compare with the baseline; alert.")
 async def monitor(topic_file: str, db: str | None = None, outbox: str | None = None) -> RunSummary:
     settings = load_settings(topic_file, db=db, outbox=outbox)
-    from prefect.runtime import flow_run
-
     # Progress at the edge: Prefect shows these loggers (PREFECT_LOGGING_EXTRA_LOGGERS) at INFO.
     for name in ("drainwatch", "flows", "warehouse"):
         logging.getLogger(name).setLevel(logging.INFO)
