@@ -1,8 +1,8 @@
-"""`drainwatch extract`: figures from files or URLs, without the warehouse."""
+"""`drainwatch extract` and `drainwatch eval`: article text and figures from files or URLs,
+without the warehouse."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -11,7 +11,6 @@ import httpx
 from extractors.figures import extract_figures
 
 from .errors import ExtractionError, FetchError
-from .records import Candidate, Page
 from .settings import DEFAULT_USER_AGENT
 from .topic import load_topic
 
@@ -31,32 +30,25 @@ def article_text(path: Path) -> str:
     return page_text(body, path.resolve().as_uri())
 
 
-def extract_inputs(inputs: Sequence[str], topic_file: str) -> list[dict[str, Any]]:
-    from flows.extract import extract_article
+def url_text(url: str) -> str:
+    """A web page's article text, fetched once (no politeness needed for one page)."""
+    from flows.extract import page_text
 
+    try:
+        resp = httpx.get(url, follow_redirects=True, timeout=20, headers={"User-Agent": DEFAULT_USER_AGENT})
+        resp.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise FetchError(url, "fetch_failed", str(exc)) from None
+    return page_text(resp.content, str(resp.url), resp.headers.get("content-type", ""))
+
+
+def extract_inputs(inputs: Sequence[str], topic_file: str) -> list[dict[str, Any]]:
+    """Figures of each input, through the same page-to-text step as the pipeline and eval."""
     cues = load_topic(topic_file).cues()
     rows: list[dict[str, Any]] = []
     for item in inputs:
-        if item.startswith(("http://", "https://")):
-            try:
-                resp = httpx.get(item, follow_redirects=True, timeout=20, headers={"User-Agent": DEFAULT_USER_AGENT})
-                resp.raise_for_status()
-            except httpx.HTTPError as exc:
-                raise FetchError(item, "fetch_failed", str(exc)) from None
-            body, final = resp.content, str(resp.url)
-        else:
-            path = Path(item)
-            try:
-                body, final = path.read_bytes(), path.resolve().as_uri()
-            except OSError as exc:
-                raise ExtractionError(item, f"cannot read ({exc.strerror})") from None
-            if path.suffix.lower() in TEXT_SUFFIXES:
-                for f in extract_figures(body.decode("utf-8", errors="replace"), cues).figures:
-                    rows.append({**f.as_dict(), "source": item})
-                continue
-        now = datetime.now(timezone.utc).isoformat()
-        article = extract_article(Page(Candidate(final, final, final, "feed"), final, 200, "text/html", body, now), cues)
-        if not hasattr(article, "extraction"):
-            raise ExtractionError(item, f"no article text found ({article.reason})")
-        rows.extend({**f.as_dict(), "source": item} for f in article.extraction.figures)
+        text = url_text(item) if item.startswith(("http://", "https://")) else article_text(Path(item))
+        if not text:
+            raise ExtractionError(item, "no article text found")
+        rows.extend({**f.as_dict(), "source": item} for f in extract_figures(text, cues).figures)
     return rows

@@ -4,7 +4,7 @@ latest findings with links, and run and source health."""
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 

@@ -53,7 +53,7 @@ class FetchSettings:
     extract_workers: int = 0
     """Processes for extraction (0 = one per core); batches under 8 pages stay in-process."""
     max_page_attempts: int = 5
-    """A page failing transiently this many runs in a row is given up (dropped, gave_up)."""
+    """A page failing transiently this many runs is given up: dropped, keeping its last error."""
 
     def delay_for(self, host: str) -> float:
         return dict(self.host_delays).get(host, self.host_delay)

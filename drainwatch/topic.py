@@ -11,12 +11,15 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from extractors.cues import CUE_GROUPS, Cues
 from extractors.records import METRICS, QUALIFIERS, UNITS
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .settings import FetchSettings
 
 DEFAULT_TOPIC = "russia-it-emigration.toml"
 
@@ -77,7 +80,7 @@ class Topic:
     schedule: Schedule
     cue_words: Mapping[str, tuple[str, ...]]
     baseline: tuple[BaselineFact, ...]
-    fetch: "FetchSettings" = None  # type: ignore[assignment]
+    fetch: FetchSettings
 
     def cues(self) -> Cues:
         return Cues.from_mapping(self.cue_words)

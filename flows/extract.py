@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 from concurrent.futures import Executor
-from typing import Sequence
+from typing import Any, Sequence
 
 import trafilatura
 
@@ -35,19 +35,22 @@ def guess_language(body: bytes, text: str) -> str | None:
     return "ru" if cyr > lat else "en"
 
 
-def page_text(body: bytes, url: str) -> str:
-    """The main text of an HTML page, "" when trafilatura finds none."""
-    doc = trafilatura.bare_extraction(body, url=url, with_metadata=False, include_comments=False, include_tables=True)
+def _document(body: bytes, content_type: str, url: str) -> Any:
+    # Decoded here (header, BOM, meta, detection) so that a charset the header states wins.
+    return trafilatura.bare_extraction(
+        decode_html(body, content_type), url=url, with_metadata=True, include_comments=False, include_tables=True,
+    )
+
+
+def page_text(body: bytes, url: str, content_type: str = "") -> str:
+    """The main text of an HTML page as the pipeline sees it; "" when trafilatura finds none."""
+    doc = _document(body, content_type, url)
     return (doc.text or "").strip() if doc is not None else ""
 
 
 def extract_article(page: Page, cues: Cues) -> Article | Failure:
     try:
-        # Decoded here (header, BOM, meta, detection) so that a charset the header states wins.
-        doc = trafilatura.bare_extraction(
-            decode_html(page.body, page.content_type), url=page.final_url, with_metadata=True,
-            include_comments=False, include_tables=True,
-        )
+        doc = _document(page.body, page.content_type, page.final_url)
     except Exception as exc:  # trafilatura raises many kinds on hostile markup
         return Failure("extract", page.final_url, "extraction_failed", f"{type(exc).__name__}: {exc}", terminal=True)
     text = (doc.text or "").strip() if doc is not None else ""

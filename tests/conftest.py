@@ -39,7 +39,7 @@ def prefect_harness() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def sample_site() -> Iterator["SampleSite"]:
+def sample_site() -> Iterator[object]:
     from drainwatch.sample_site import SampleSite
 
     with SampleSite() as site:

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from werkzeug import Response
 
 from drainwatch.cli import main
-from drainwatch.errors import WarehouseError
 from drainwatch.records import Candidate, Page
 from drainwatch.topic import load_topic
 from flows.discover import parse_feed

@@ -50,19 +50,12 @@ def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, error: str) -> None:
 
 
 def record_failures(con: duckdb.DuckDBPyConnection, run_id: str, failures: Iterable[Failure]) -> None:
-    """Every failure goes to run_errors; terminal page failures also to dropped_pages."""
-    rows = list(failures)
-    if not rows:
-        return
+    """Every failure goes to run_errors (pages' own state is in candidates: fetchstate.py)."""
     at = now()
-    with transaction(con):
-        con.executemany(
-            "INSERT INTO run_errors VALUES (?, ?, ?, ?, ?, ?)",
-            [[run_id, f.stage, f.url, f.reason, f.detail, at] for f in rows],
-        )
-        drops = [[f.url, f.reason, f.detail, run_id, at] for f in rows if f.terminal and f.url]
-        if drops:
-            con.executemany("INSERT OR IGNORE INTO dropped_pages VALUES (?, ?, ?, ?, ?)", drops)
+    rows = [[run_id, f.stage, f.url, f.reason, f.detail, at] for f in failures]
+    if rows:
+        with transaction(con):
+            bulk_insert(con, "run_errors", rows)
 
 
 def figure_id(article_id: str, start: int, end: int, metric: str, value: float | None) -> str:
