@@ -181,15 +181,20 @@ def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
                 [f.finding_id for f in findings],
             )
         queued = outbox_table.queued_alerts(con)
-        for q in queued:
-            try:
-                transport = deliver(q.message, q.alert_id, q.recipients, smtp, settings.warehouse.outbox_dir)
-            except AlertError as exc:
+    # The file is closed while the SMTP server is talked to (retries, timeouts): readers
+    # are not locked out, and each result is recorded in its own short transaction.
+    for q in queued:
+        try:
+            transport = deliver(q.message, q.alert_id, q.recipients, smtp, settings.warehouse.outbox_dir)
+        except AlertError as exc:
+            with connect(settings.warehouse.db_path) as con:
                 outbox_table.mark_failed(con, q.alert_id, str(exc))
-                failures.append(Failure("alert", None, "alert_not_sent", str(exc)))
-                continue
+            failures.append(Failure("alert", None, "alert_not_sent", str(exc)))
+            continue
+        with connect(settings.warehouse.db_path) as con:
             outbox_table.mark_sent(con, q.alert_id, transport)
-            sent += 1
+        sent += 1
+    with connect(settings.warehouse.db_path) as con:
         record_failures(con, run_id, failures)
     return AlertOutcome(sent, len(queued) - sent, tuple(failures))
 
