@@ -18,8 +18,9 @@ from pathlib import Path
 
 import trafilatura
 
+from core.topic import default_topic_path, load_topic
 from drainwatch.sample_site import SiteArticle, render_article
-from drainwatch.topic import default_topic_path, load_topic
+from extractors.cues import Cues
 from extractors.figures import extract_figures
 from extractors.sentences import split_sentences
 
@@ -45,7 +46,7 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=5.0, help="MB of text for the extractor-only figure")
     ap.add_argument("--pages", type=int, default=400, help="pages for the side-by-side figure")
     args = ap.parse_args()
-    cues = load_topic(default_topic_path()).cues()
+    cues = Cues.from_mapping(load_topic(default_topic_path()).cue_words)
     paras = dev_paragraphs()
 
     block = "\n".join(paras)
@@ -63,8 +64,10 @@ def main() -> None:
     t0 = time.perf_counter()
     texts = []
     for body in html:
-        doc = trafilatura.bare_extraction(body, url="http://127.0.0.1/x", with_metadata=True, include_comments=False, include_tables=True)
-        texts.append(doc.text if doc is not None else "")
+        doc = trafilatura.bare_extraction(
+            body, url="http://127.0.0.1/x", with_metadata=True, include_comments=False, include_tables=True
+        )
+        texts.append((doc.text or "") if isinstance(doc, trafilatura.settings.Document) else "")
     t_traf = time.perf_counter() - t0
     t0 = time.perf_counter()
     for t in texts:
@@ -73,8 +76,10 @@ def main() -> None:
 
     print(f"extractors alone: {size / 1e6:.1f} MB, {n_sent} sentences, {n_fig} figures in {t_ext:.2f} s")
     print(f"  {n_sent / t_ext:,.0f} sentences/s, {size / 1e6 / t_ext:.2f} MB/s")
-    print(f"same {len(html)} pages: trafilatura {1000 * t_traf / len(html):.2f} ms/page, "
-          f"extractors {1000 * t_fig / len(html):.2f} ms/page")
+    print(
+        f"same {len(html)} pages: trafilatura {1000 * t_traf / len(html):.2f} ms/page, "
+        f"extractors {1000 * t_fig / len(html):.2f} ms/page"
+    )
     print(f"extractor_vs_trafilatura={t_fig / t_traf:.3f}  (target < 0.25)")
 
 

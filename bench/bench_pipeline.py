@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -45,26 +45,29 @@ def bare_trafilatura(paths: list[Path]) -> float:
 
 def processing_path(paths: list[Path], db: Path) -> tuple[float, int]:
     """pages/s of extract + figures + store, and the peak RSS (kB) of this process and its workers."""
-    from drainwatch.records import Candidate, Page
-    from drainwatch.topic import default_topic_path, load_topic
+    from core.records import Candidate, Page
+    from core.topic import default_topic_path, load_topic
+    from extractors.cues import Cues
     from flows.extract import extract_articles
     from warehouse.db import connect
     from warehouse.store import store_articles
 
-    cues = load_topic(default_topic_path()).cues()
-    now = datetime.now(timezone.utc).isoformat()
+    cues = Cues.from_mapping(load_topic(default_topic_path()).cue_words)
+    now = datetime.now(UTC).isoformat()
     t0 = time.perf_counter()
     with ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
         for start in range(0, len(paths), BATCH):
             pages = []
-            for p in paths[start:start + BATCH]:
+            for p in paths[start : start + BATCH]:
                 url = f"http://127.0.0.1/{p.name}"
                 pages.append(Page(Candidate(url, url, "bench", "feed"), url, 200, "text/html", p.read_bytes(), now))
             extracted = extract_articles(pages, cues, pool)
             with connect(db) as con:
                 store_articles(con, "bench", extracted.articles)
     rate = len(paths) / (time.perf_counter() - t0)
-    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    rss = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    )
     return rate, rss
 
 
@@ -76,7 +79,7 @@ class Site(BaseHTTPRequestHandler):
         return
 
     def do_GET(self) -> None:  # noqa: N802
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        base = f"http://127.0.0.1:{self.server.server_port}"  # type: ignore[attr-defined]
         if self.path.startswith("/feed.xml"):
             if self.headers.get("If-None-Match") == '"corpus"':
                 self.send_response(304)
@@ -105,8 +108,21 @@ def cli_run(topic: Path, db: Path, outbox: Path) -> float:
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
     t0 = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "drainwatch"), "run", "--topic", str(topic), "--db", str(db),
-                    "--outbox", str(outbox)], env=env, check=False, capture_output=True)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "drainwatch"),
+            "run",
+            "--topic",
+            str(topic),
+            "--db",
+            str(db),
+            "--outbox",
+            str(outbox),
+        ],
+        env=env,
+        check=False,
+        capture_output=True,
+    )
     return time.perf_counter() - t0
 
 
@@ -130,11 +146,13 @@ def main() -> None:
         n = int(args.child)
         db = work / f"rss-{n}.duckdb"
         db.unlink(missing_ok=True)
-        rate, rss = processing_path(paths[:n], db)
-        print(json.dumps({"rate": rate, "rss_kb": rss}))
+        rate, rss_kb = processing_path(paths[:n], db)
+        print(json.dumps({"rate": rate, "rss_kb": rss_kb}))
         return
     sizes = [p.stat().st_size for p in paths]
-    print(f"corpus: {len(paths)} pages, {sum(sizes) / 1e6:.0f} MB, {min(sizes) / 1e3:.0f}-{max(sizes) / 1e3:.0f} KB each, in {work / 'corpus'}")
+    print(
+        f"corpus: {len(paths)} pages, {sum(sizes) / 1e6:.0f} MB, {min(sizes) / 1e3:.0f}-{max(sizes) / 1e3:.0f} KB each, in {work / 'corpus'}"
+    )
 
     bare = bare_trafilatura(paths)
     db = work / "path.duckdb"
@@ -145,9 +163,11 @@ def main() -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     topic = work / "topic.toml"
-    topic.write_text(f'[fetch]\nhost_delay = 0.0\nmax_pages_per_run = {len(paths)}\nmax_concurrency = 16\nper_host_concurrency = 16\n'
-                     f'[sources]\nfeeds = ["http://127.0.0.1:{server.server_address[1]}/feed.xml"]\n'
-                     'gdelt_doc_api = ""\ngdelt_query = ""\nnews_search_rss = ""\nnews_search_queries = []\n')
+    topic.write_text(
+        f"[fetch]\nhost_delay = 0.0\nmax_pages_per_run = {len(paths)}\nmax_concurrency = 16\nper_host_concurrency = 16\n"
+        f'[sources]\nfeeds = ["http://127.0.0.1:{server.server_address[1]}/feed.xml"]\n'
+        'gdelt_doc_api = ""\ngdelt_query = ""\nnews_search_rss = ""\nnews_search_queries = []\n'
+    )
     run_db = work / "run.duckdb"
     for f in (run_db, Path(str(run_db) + ".wal")):
         f.unlink(missing_ok=True)
@@ -156,10 +176,15 @@ def main() -> None:
     startup = prefect_startup()
     server.shutdown()
 
-    rss = {}
+    rss: dict[int, float] = {}
     for n in (len(paths) // 4, len(paths)):
-        out = subprocess.run([sys.executable, __file__, "--pages", str(args.pages), "--child", str(n)],
-                             capture_output=True, text=True, check=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, __file__, "--pages", str(args.pages), "--child", str(n)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         rss[n] = json.loads(out.stdout.strip().splitlines()[-1])["rss_kb"] / 1024
 
     rows = [

@@ -5,45 +5,35 @@ Every DrainwatchError becomes one line on stderr; configuration errors exit 2.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
+from core.errors import DrainwatchError
+from core.topic import default_topic_path
+from extractors.cues import Cues
+
 from . import __version__
-from .errors import ConfigError, DrainwatchError
 from .output import FORMATS, render
-from .topic import default_topic_path
-
-
-def _prefect_defaults() -> None:
-    # No network here and no telemetry wanted; a user's own Prefect settings still win.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    # Our stages log with the standard logging module; this lets Prefect print them too.
-    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "drainwatch,flows,warehouse")
-
-
-class _Exit(click.ClickException):
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.exit_code = code
-
-
-def _fail(exc: DrainwatchError) -> _Exit:
-    return _Exit(str(exc), 2 if isinstance(exc, ConfigError) else 1)
-
+from .run_cmd import Exit as _Exit
+from .run_cmd import fail as _fail
+from .run_cmd import prefect_defaults as _prefect_defaults
+from .run_cmd import print_summary, run_once
 
 topic_option = click.option(
-    "--topic", "topic_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--topic",
+    "topic_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Topic file (TOML). Default: the bundled topics/russia-it-emigration.toml.",
 )
 db_option = click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="DuckDB file. Default: $DRAINWATCH_DB, else ./drainwatch.duckdb.",
 )
 
@@ -61,15 +51,19 @@ def main() -> None:
 @main.command()
 @topic_option
 @db_option
-@click.option("--outbox", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for .eml alerts when no SMTP server is set. Default: $DRAINWATCH_OUTBOX, else ./outbox.")
+@click.option(
+    "--outbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for .eml alerts when no SMTP server is set. Default: $DRAINWATCH_OUTBOX, else ./outbox.",
+)
 def run(topic_file: Path | None, db: Path | None, outbox: Path | None) -> None:
     """Run the monitor once: discover, fetch, extract, store, compare, alert.
 
     Exit status: 0 complete, 1 partial (some sources or pages failed; what was fetched is
     stored), 2 bad configuration or input.
     """
-    from .settings import load_settings
+    from core.settings import load_settings
 
     topic = str(topic_file or default_topic_path())
     try:
@@ -79,31 +73,6 @@ def run(topic_file: Path | None, db: Path | None, outbox: Path | None) -> None:
     summary = run_once(topic, settings.warehouse.db_path, settings.warehouse.outbox_dir)
     print_summary(summary)
     sys.exit(summary.exit_code)
-
-
-def run_once(topic: str, db: Path, outbox: Path) -> Any:
-    _prefect_defaults()
-    from flows.monitor import monitor
-
-    try:
-        return asyncio.run(monitor(topic_file=topic, db=str(db), outbox=str(outbox)))
-    except DrainwatchError as exc:
-        raise _fail(exc) from None
-    except Exception as exc:  # a bug or an unforeseen failure: one line, the details are in the log above
-        raise _Exit(f"run failed: {type(exc).__name__}: {exc}", 1) from None
-
-
-def print_summary(s: Any) -> None:
-    click.echo(
-        f"run {s.run_id}: {s.status} · sources {s.sources_ok} ok, {s.sources_failed} failed · "
-        f"{s.articles_discovered} URLs listed, {s.articles_new} new articles, {s.pages_failed} pages failed · "
-        f"{s.figures_new} figures, {s.findings_new} new findings · {s.alerts_sent} alert(s) sent"
-        + (f", {s.alerts_queued} queued (will retry next run)" if s.alerts_queued else "")
-    )
-    for e in s.errors[:20]:
-        click.echo(f"  ! {e.stage}: {e.url or ''} {e.reason}{' (' + e.detail + ')' if e.detail else ''}", err=True)
-    if len(s.errors) > 20:
-        click.echo(f"  ! … and {len(s.errors) - 20} more (see the run_errors table)", err=True)
 
 
 @main.command()
@@ -132,8 +101,13 @@ def extract(inputs: tuple[str, ...], topic_file: Path | None, fmt: str) -> None:
 
 @main.command(name="eval")
 @click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--gold", "gold_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Hand labels, one JSON object per line (the format of seeds_gold.jsonl).")
+@click.option(
+    "--gold",
+    "gold_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Hand labels, one JSON object per line (the format of seeds_gold.jsonl).",
+)
 @topic_option
 @click.option("--verbose", "-v", is_flag=True, help="List every missed and every extra figure.")
 def evaluate(articles: tuple[Path, ...], gold_file: Path, topic_file: Path | None, verbose: bool) -> None:
@@ -142,13 +116,14 @@ def evaluate(articles: tuple[Path, ...], gold_file: Path, topic_file: Path | Non
     Each article file's gold id is its name up to the first underscore (000_x.txt is "000").
     A .txt file is read as text; any other file as an HTML page.
     """
+    from core.topic import load_topic
+
     from .evaluate import format_report, predict, read_gold, score
     from .extract_cmd import article_text
-    from .topic import load_topic
 
     try:
         gold = read_gold(gold_file)
-        cues = load_topic(topic_file or default_topic_path()).cues()
+        cues = Cues.from_mapping(load_topic(topic_file or default_topic_path()).cue_words)
         predicted = predict(articles, cues, article_text)
     except DrainwatchError as exc:
         raise _fail(exc) from None
@@ -161,9 +136,16 @@ def evaluate(articles: tuple[Path, ...], gold_file: Path, topic_file: Path | Non
 @click.argument("sql")
 @db_option
 @click.option("--format", "fmt", type=click.Choice([*FORMATS, "parquet"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of the terminal (required for parquet).")
-@click.option("-p", "--param", "params", type=(str, str), multiple=True, help="Named parameter: -p name value, used as $name.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of the terminal (required for parquet).",
+)
+@click.option(
+    "-p", "--param", "params", type=(str, str), multiple=True, help="Named parameter: -p name value, used as $name."
+)
 def query(sql: str, db: Path | None, fmt: str, output: Path | None, params: tuple[tuple[str, str], ...]) -> None:
     """Run read-only SQL against the warehouse ('-' reads the SQL from stdin).
 
@@ -233,7 +215,9 @@ def status(topic_file: Path | None, db: Path | None) -> None:
 
 @main.command()
 @db_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("report"), show_default=True)
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("report"), show_default=True
+)
 def report(db: Path | None, out_dir: Path) -> None:
     """Write a static HTML report: a chart per metric against the baseline, findings, runs."""
     from .report import build_report
@@ -250,7 +234,7 @@ def report(db: Path | None, out_dir: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 def baseline(topic_file: Path | None, fmt: str) -> None:
     """Show the topic's seed baseline, the figures new ones are compared with."""
-    from .topic import load_topic
+    from core.topic import load_topic
 
     try:
         topic = load_topic(topic_file or default_topic_path())
@@ -264,10 +248,17 @@ def baseline(topic_file: Path | None, fmt: str) -> None:
 @main.command()
 @topic_option
 @db_option
-@click.option("--outbox", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for .eml alerts.")
+@click.option(
+    "--outbox", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for .eml alerts."
+)
 @click.option("--cron", default=None, help="Override the topic's [schedule] cron.")
-@click.option("--prefect-port", type=int, default=4200, show_default=True,
-              help="Port of the local Prefect server started when PREFECT_API_URL is not set.")
+@click.option(
+    "--prefect-port",
+    type=int,
+    default=4200,
+    show_default=True,
+    help="Port of the local Prefect server started when PREFECT_API_URL is not set.",
+)
 def serve(topic_file: Path | None, db: Path | None, outbox: Path | None, cron: str | None, prefect_port: int) -> None:
     """Serve the monitor flow on the topic's cron schedule through Prefect (Ctrl-C stops).
 
@@ -276,8 +267,9 @@ def serve(topic_file: Path | None, db: Path | None, outbox: Path | None, cron: s
     deployment and its schedule survive restarts) and stopped with this command. One run
     at a time; stopping does not pause the schedule.
     """
+    from core.settings import load_settings
+
     from .serve_cmd import local_prefect_server
-    from .settings import load_settings
 
     topic = str(topic_file or default_topic_path())
     try:
@@ -289,20 +281,31 @@ def serve(topic_file: Path | None, db: Path | None, outbox: Path | None, cron: s
     with local_prefect_server(prefect_port, echo=click.echo):
         from flows.monitor import monitor  # after the server is known: Prefect reads its settings on import
 
-        click.echo(f"serving monitor for {settings.topic.name} on cron {schedule!r} ({settings.topic.schedule.timezone}); Ctrl-C to stop")
+        click.echo(
+            f"serving monitor for {settings.topic.name} on cron {schedule!r} ({settings.topic.schedule.timezone}); Ctrl-C to stop"
+        )
         monitor.serve(
             name=f"drainwatch-{settings.topic.name}",
             cron=schedule,
-            parameters={"topic_file": str(Path(topic).resolve()), "db": str(settings.warehouse.db_path.resolve()),
-                        "outbox": str(settings.warehouse.outbox_dir.resolve())},
+            parameters={
+                "topic_file": str(Path(topic).resolve()),
+                "db": str(settings.warehouse.db_path.resolve()),
+                "outbox": str(settings.warehouse.outbox_dir.resolve()),
+            },
             pause_on_shutdown=False,
             limit=1,
         )
 
 
 @main.command()
-@click.option("--dir", "workdir", type=click.Path(file_okay=False, path_type=Path), default=Path(".demo"), show_default=True,
-              help="Where the demo keeps its topic file, DuckDB file and outbox.")
+@click.option(
+    "--dir",
+    "workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".demo"),
+    show_default=True,
+    help="Where the demo keeps its topic file, DuckDB file and outbox.",
+)
 def demo(workdir: Path) -> None:
     """Run the whole pipeline twice on the bundled offline sample news site."""
     from .demo import run_demo

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .output import render
 from .sample_site import SampleSite
@@ -17,7 +17,7 @@ FROM findings_overview ORDER BY metric, value
 
 
 def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> int:
-    from .cli import run_once
+    from .run_cmd import run_once
 
     workdir.mkdir(parents=True, exist_ok=True)
     db, outbox, topic = workdir / "drainwatch.duckdb", workdir / "outbox", workdir / "topic.toml"
@@ -27,7 +27,9 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> int:
         eml.unlink()
     with SampleSite() as site:
         # Only [sources] (and [fetch]) differ: everything else comes from the default topic.
-        topic.write_text("# Written by `drainwatch demo`: the default topic, pointed at the sample site.\n" + site.topic_toml())
+        topic.write_text(
+            "# Written by `drainwatch demo`: the default topic, pointed at the sample site.\n" + site.topic_toml()
+        )
         echo(f"sample news site on {site.base} ({len(site.articles)} articles, {len(site.feed_urls())} feeds)")
         echo(f"first run (topic {topic}, database {db}, outbox {outbox}) ...")
         first = run_once(str(topic), db, outbox)
@@ -48,6 +50,6 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> int:
 
 
 def _summary(echo: Callable[[str], None], s: object) -> None:
-    from .cli import print_summary
+    from .run_cmd import print_summary
 
     print_summary(s)

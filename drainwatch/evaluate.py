@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
+from core.errors import ConfigError
+from core.figures import CORE_METRICS
 from extractors.cues import Cues
 from extractors.figures import extract_figures
-from extractors.records import CORE_METRICS
-
-from .errors import ConfigError
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +87,20 @@ def score(predicted: Iterable[Labelled], gold: Iterable[Labelled], articles: Seq
         pred, gold_lines = by_article_pred.get(art, []), by_article_gold.get(art, [])
         if not gold_lines:
             report.false_alarms_off_topic += len(pred)
-        extras, misses, tp = _match(pred, gold_lines, lambda p, g: (p.metric, p.unit) == (g.metric, g.unit) and _close(p.value, g.value))
+        extras, misses, tp = _match(
+            pred, gold_lines, lambda p, g: (p.metric, p.unit) == (g.metric, g.unit) and _close(p.value, g.value)
+        )
         report.overall.tp += tp
         report.overall.fp += len(extras)
         report.overall.fn += len(misses)
         report.misses += misses
         report.extras += extras
         for m in {x.metric for x in pred} | {x.metric for x in gold_lines}:
-            e, mi, t = _match([x for x in pred if x.metric == m], [x for x in gold_lines if x.metric == m],
-                              lambda p, g: p.unit == g.unit and _close(p.value, g.value))
+            e, mi, t = _match(
+                [x for x in pred if x.metric == m],
+                [x for x in gold_lines if x.metric == m],
+                lambda p, g: p.unit == g.unit and _close(p.value, g.value),
+            )
             c = report.per_metric[m]
             c.tp, c.fp, c.fn = c.tp + t, c.fp + len(e), c.fn + len(mi)
         ve, vm, vt = _match(pred, gold_lines, lambda p, g: _close(p.value, g.value))
@@ -147,8 +151,8 @@ def format_report(r: Report, verbose: bool = False) -> str:
     lines.append(f"{'value only':24} {v.precision:6.3f} {v.recall:6.3f} {v.f1:6.3f} {v.tp:4} {v.fp:4} {v.fn:4}")
     lines.append(f"false alarms in articles without gold figures: {r.false_alarms_off_topic}")
     if verbose:
-        for m in r.misses:
-            lines.append(f"MISS  {m.article} {m.metric} {m.value:g} {m.unit}: {m.quote}")
+        for miss in r.misses:
+            lines.append(f"MISS  {miss.article} {miss.metric} {miss.value:g} {miss.unit}: {miss.quote}")
         for e in r.extras:
             lines.append(f"EXTRA {e.article} {e.metric} {e.value:g} {e.unit}: {e.quote}")
     return "\n".join(lines) + "\n"

@@ -3,16 +3,17 @@ without the warehouse."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import httpx
 
+from core.errors import ExtractionError, FetchError
+from core.fetch_settings import DEFAULT_USER_AGENT
+from core.topic import load_topic
+from extractors.cues import Cues
 from extractors.figures import extract_figures
-
-from .errors import ExtractionError, FetchError
-from .settings import DEFAULT_USER_AGENT
-from .topic import load_topic
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 
@@ -44,7 +45,7 @@ def url_text(url: str) -> str:
 
 def extract_inputs(inputs: Sequence[str], topic_file: str) -> list[dict[str, Any]]:
     """Figures of each input, through the same page-to-text step as the pipeline and eval."""
-    cues = load_topic(topic_file).cues()
+    cues = Cues.from_mapping(load_topic(topic_file).cue_words)
     rows: list[dict[str, Any]] = []
     for item in inputs:
         text = url_text(item) if item.startswith(("http://", "https://")) else article_text(Path(item))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 FORMATS = ("table", "csv", "json")
 
@@ -30,7 +31,9 @@ def _jsonable(v: Any) -> Any:
 
 def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, max_width: int = 60) -> str:
     if fmt == "json":
-        return "".join(json.dumps({c: _jsonable(v) for c, v in zip(columns, r)}, ensure_ascii=False) + "\n" for r in rows)
+        return "".join(
+            json.dumps({c: _jsonable(v) for c, v in zip(columns, r)}, ensure_ascii=False) + "\n" for r in rows
+        )
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)

@@ -8,16 +8,16 @@ Parquet snapshot of the last finished run and says so.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import duckdb
 
+from core.errors import WarehouseError
 from warehouse.db import connect
 from warehouse.snapshot import open_snapshot, snapshot_dir
-
-from .errors import WarehouseError
 
 RETRY_FOR_S = 3.0
 RETRY_EVERY_S = 0.25
@@ -35,7 +35,9 @@ class QueryError(Exception):
     """Bad SQL or a write attempt: the user's SQL, not the warehouse, is at fault."""
 
 
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, str] | None, parquet_out: Path | None) -> tuple[list[str], list[tuple[Any, ...]]]:
+def _run(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, str] | None, parquet_out: Path | None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     try:
         if parquet_out is not None:
             rel = con.sql(sql, params=dict(params) if params else None)
@@ -48,8 +50,13 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, str] | N
         raise QueryError(str(exc).splitlines()[0]) from None
 
 
-def run_query(db: Path, sql: str, params: Mapping[str, str] | None = None, parquet_out: Path | None = None,
-              retry_for: float = RETRY_FOR_S) -> QueryResult:
+def run_query(
+    db: Path,
+    sql: str,
+    params: Mapping[str, str] | None = None,
+    parquet_out: Path | None = None,
+    retry_for: float = RETRY_FOR_S,
+) -> QueryResult:
     deadline = time.monotonic() + retry_for
     while True:
         try:
@@ -63,7 +70,9 @@ def run_query(db: Path, sql: str, params: Mapping[str, str] | None = None, parqu
             time.sleep(RETRY_EVERY_S)
     snap = snapshot_dir(db)
     if not snap.exists():
-        raise WarehouseError(str(db), "the database is in use by a run and there is no snapshot yet; try again when the run ends")
+        raise WarehouseError(
+            str(db), "the database is in use by a run and there is no snapshot yet; try again when the run ends"
+        )
     con = open_snapshot(snap)
     try:
         columns, rows = _run(con, sql, params, parquet_out)

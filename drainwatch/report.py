@@ -32,8 +32,15 @@ def chart(metric: str, unit: str, points: list[dict[str, Any]], baseline: list[f
     fig, ax = plt.subplots(figsize=(7, 3.2), dpi=100)
     for b in baseline:
         ax.axhline(b, color=BASELINE_COLOUR, linestyle="--", linewidth=1.5)
-        ax.annotate(f"baseline {format_value(b, unit)}", xy=(0, b), xycoords=("axes fraction", "data"),
-                    xytext=(4, 3), textcoords="offset points", color=BASELINE_COLOUR, fontsize=8)
+        ax.annotate(
+            f"baseline {format_value(b, unit)}",
+            xy=(0, b),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 3),
+            textcoords="offset points",
+            color=BASELINE_COLOUR,
+            fontsize=8,
+        )
     if points:
         xs = [p["date"] for p in points]
         ys = [p["value"] for p in points]
@@ -55,9 +62,11 @@ def _finding_row(f: dict[str, Any]) -> str:
     change = "" if f["relative_change"] is None else f" ({100 * f['relative_change']:+.0f} %)"
     links = " ".join(f'<a href="{e(u)}">source</a>' for u in (f["source_urls"] or "").split())
     value = format_value(f["value"], f["unit"], f["low"], f["high"], f["qualifier"])
-    return (f"<tr><td>{e(METRIC_LABELS.get(f['metric'], f['metric']))}</td><td>{e(value)}</td>"
-            f"<td>{e(f['comparison'])}{change}</td><td>{e(f['speaker'] or '')}</td><td>{f['n_sources']}</td>"
-            f"<td>{links}</td></tr>")
+    return (
+        f"<tr><td>{e(METRIC_LABELS.get(f['metric'], f['metric']))}</td><td>{e(value)}</td>"
+        f"<td>{e(f['comparison'])}{change}</td><td>{e(f['speaker'] or '')}</td><td>{f['n_sources']}</td>"
+        f"<td>{links}</td></tr>"
+    )
 
 
 def build_report(db: Path, out_dir: Path) -> Path:
@@ -67,11 +76,17 @@ def build_report(db: Path, out_dir: Path) -> Path:
     with connect(db, read_only=True) as con:
         series = _rows(con, "SELECT metric, unit, date, value, n_sources FROM metric_timeline WHERE metric <> 'other'")
         base = _rows(con, "SELECT metric, unit, value FROM baseline")
-        findings = _rows(con, """SELECT metric, unit, value, low, high, qualifier, speaker, comparison, relative_change,
+        findings = _rows(
+            con,
+            """SELECT metric, unit, value, low, high, qualifier, speaker, comparison, relative_change,
                                         baseline_value, n_sources, source_urls, last_seen_at
-                                 FROM findings_overview ORDER BY last_seen_at DESC LIMIT 50""")
-        runs = _rows(con, """SELECT strftime(started_at, '%Y-%m-%d %H:%M') AS started, status, articles_new, findings_new,
-                                    alerts_sent, sources_failed + pages_failed AS errors FROM runs ORDER BY started_at DESC LIMIT 15""")
+                                 FROM findings_overview ORDER BY last_seen_at DESC LIMIT 50""",
+        )
+        runs = _rows(
+            con,
+            """SELECT strftime(started_at, '%Y-%m-%d %H:%M') AS started, status, articles_new, findings_new,
+                                    alerts_sent, sources_failed + pages_failed AS errors FROM runs ORDER BY started_at DESC LIMIT 15""",
+        )
         health = _rows(con, "SELECT url, kind, last_status, errors_total FROM source_health ORDER BY url")
     metrics = sorted({(r["metric"], r["unit"]) for r in series} | {(b["metric"], b["unit"]) for b in base})
     sections = []
@@ -80,8 +95,10 @@ def build_report(db: Path, out_dir: Path) -> Path:
         bl = [b["value"] for b in base if (b["metric"], b["unit"]) == (metric, unit)]
         name = f"{metric}-{unit}.png"
         chart(metric, unit, pts, bl, out_dir / "charts" / name)
-        sections.append(f'<section><h2>{e(METRIC_LABELS.get(metric, metric))} <small>({e(unit)})</small></h2>'
-                        f'<img src="charts/{name}" alt="{e(metric)} over time against the baseline" width="700"></section>')
+        sections.append(
+            f"<section><h2>{e(METRIC_LABELS.get(metric, metric))} <small>({e(unit)})</small></h2>"
+            f'<img src="charts/{name}" alt="{e(metric)} over time against the baseline" width="700"></section>'
+        )
     finding_rows = "".join(_finding_row(f) for f in findings)
     run_rows = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in r.values()) + "</tr>" for r in runs)
     health_rows = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in r.values()) + "</tr>" for r in health)
@@ -91,7 +108,7 @@ table{{border-collapse:collapse;width:100%;font-size:14px}}td,th{{border-bottom:
 h2 small{{color:#777;font-weight:normal}}</style></head><body>
 <h1>drainwatch report</h1><p>Generated {datetime.now():%Y-%m-%d %H:%M} from {e(str(db))}. Points are reported values
 (bigger: more sources); dashed lines are the baseline.</p>
-{''.join(sections)}
+{"".join(sections)}
 <h2>Latest findings</h2><table><tr><th>metric</th><th>value</th><th>vs baseline</th><th>speaker</th><th>sources</th><th>links</th></tr>{finding_rows}</table>
 <h2>Runs</h2><table><tr><th>started</th><th>status</th><th>new articles</th><th>new findings</th><th>alerts</th><th>errors</th></tr>{run_rows}</table>
 <h2>Sources</h2><table><tr><th>url</th><th>kind</th><th>last status</th><th>errors</th></tr>{health_rows}</table>

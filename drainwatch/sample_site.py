@@ -11,8 +11,8 @@ import json
 import threading
 import tomllib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
@@ -41,8 +41,18 @@ def load_articles() -> tuple[dict[str, dict[str, Any]], list[SiteArticle]]:
     data = tomllib.loads(resources.files("drainwatch").joinpath("demo_site/articles.toml").read_text("utf-8"))
     outlets = {o["id"]: o for o in data["outlet"]}
     arts = [
-        SiteArticle(a["outlet"], outlets[a["outlet"]]["name"], outlets[a["outlet"]]["lang"], a["slug"], a["title"],
-                    a["author"], a["date"], tuple(a["paragraphs"]), a.get("gdelt", False), a.get("search", False))
+        SiteArticle(
+            a["outlet"],
+            outlets[a["outlet"]]["name"],
+            outlets[a["outlet"]]["lang"],
+            a["slug"],
+            a["title"],
+            a["author"],
+            a["date"],
+            tuple(a["paragraphs"]),
+            a.get("gdelt", False),
+            a.get("search", False),
+        )
         for a in data["article"]
     ]
     return outlets, arts
@@ -50,8 +60,10 @@ def load_articles() -> tuple[dict[str, dict[str, Any]], list[SiteArticle]]:
 
 def render_article(a: SiteArticle, base: str, others: list[SiteArticle]) -> str:
     e = html.escape
-    related = "".join(f'<li><a href="{e(o.path)}">{e(o.title)}</a> <span class="count">{(i * 37) % 90 + 3} comments</span></li>'
-                      for i, o in enumerate(others[:4]))
+    related = "".join(
+        f'<li><a href="{e(o.path)}">{e(o.title)}</a> <span class="count">{(i * 37) % 90 + 3} comments</span></li>'
+        for i, o in enumerate(others[:4])
+    )
     body = "".join(f"<p>{e(p)}</p>" for p in a.paragraphs)
     return f"""<!DOCTYPE html>
 <html lang="{a.lang}"><head><meta charset="utf-8">
@@ -80,12 +92,14 @@ def render_article(a: SiteArticle, base: str, others: list[SiteArticle]) -> str:
 def render_rss(outlet: dict[str, Any], arts: list[SiteArticle], base: str) -> str:
     items = "".join(
         f"<item><title>{html.escape(a.title)}</title><link>{a.path}</link><guid>{base}{a.path}</guid>"
-        f"<pubDate>{format_datetime(datetime.fromisoformat(a.date).replace(tzinfo=timezone.utc))}</pubDate></item>"
+        f"<pubDate>{format_datetime(datetime.fromisoformat(a.date).replace(tzinfo=UTC))}</pubDate></item>"
         for a in arts
     )
     # Links are relative on purpose: the fetcher must resolve them against the feed URL.
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{html.escape(outlet["name"])}</title>'
-            f"<link>{base}/</link><description>Latest news</description>{items}</channel></rss>")
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{html.escape(outlet["name"])}</title>'
+        f"<link>{base}/</link><description>Latest news</description>{items}</channel></rss>"
+    )
 
 
 def render_atom(outlet: dict[str, Any], arts: list[SiteArticle], base: str) -> str:
@@ -94,27 +108,41 @@ def render_atom(outlet: dict[str, Any], arts: list[SiteArticle], base: str) -> s
         f"<updated>{a.date}T08:00:00Z</updated></entry>"
         for a in arts
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f'<title>{html.escape(outlet["name"])}</title><id>{base}/{outlet["id"]}</id><updated>2025-11-01T00:00:00Z</updated>{entries}</feed>')
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{html.escape(outlet['name'])}</title><id>{base}/{outlet['id']}</id><updated>2025-11-01T00:00:00Z</updated>{entries}</feed>"
+    )
 
 
 def render_search_rss(arts: list[SiteArticle], base: str, query: str) -> str:
     # Search links carry tracking parameters, as aggregators' do; drainwatch must strip them.
     items = "".join(
         f"<item><title>{html.escape(a.title)}</title><link>{base}{a.path}?utm_source=newssearch&amp;utm_medium=rss</link>"
-        f"<pubDate>{format_datetime(datetime.fromisoformat(a.date).replace(tzinfo=timezone.utc))}</pubDate></item>"
+        f"<pubDate>{format_datetime(datetime.fromisoformat(a.date).replace(tzinfo=UTC))}</pubDate></item>"
         for a in arts
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Search: {html.escape(query)}</title>'
-            f"<link>{base}/news</link><description>search results</description>{items}</channel></rss>")
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Search: {html.escape(query)}</title>'
+        f"<link>{base}/news</link><description>search results</description>{items}</channel></rss>"
+    )
 
 
 def render_gdelt(arts: list[SiteArticle], base: str) -> str:
-    return json.dumps({"articles": [
-        {"url": f"{base}{a.path}", "title": a.title, "seendate": a.date.replace("-", "") + "T080000Z",
-         "domain": "127.0.0.1", "language": "Russian" if a.lang == "ru" else "English", "sourcecountry": ""}
-        for a in arts
-    ]})
+    return json.dumps(
+        {
+            "articles": [
+                {
+                    "url": f"{base}{a.path}",
+                    "title": a.title,
+                    "seendate": a.date.replace("-", "") + "T080000Z",
+                    "domain": "127.0.0.1",
+                    "language": "Russian" if a.lang == "ru" else "English",
+                    "sourcecountry": "",
+                }
+                for a in arts
+            ]
+        }
+    )
 
 
 class SampleSite:
@@ -144,10 +172,12 @@ class SampleSite:
     @property
     def base(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def feed_urls(self) -> list[str]:
-        return [f"{self.base}/{o['id']}/{'atom.xml' if o['feed'] == 'atom' else 'rss.xml'}" for o in self.outlets.values()]
+        return [
+            f"{self.base}/{o['id']}/{'atom.xml' if o['feed'] == 'atom' else 'rss.xml'}" for o in self.outlets.values()
+        ]
 
     def topic_toml(self) -> str:
         """A topic file pointed at this site: [sources], and no politeness delay to ourselves."""
@@ -172,10 +202,18 @@ class SampleSite:
             if path == f"/{outlet_id}/atom.xml":
                 return 200, "application/atom+xml; charset=utf-8", render_atom(outlet, mine, self.base)
         if path == "/gdelt/api/v2/doc/doc":
-            return 200, "application/json; charset=utf-8", render_gdelt([a for a in self.articles if a.gdelt], self.base)
+            return (
+                200,
+                "application/json; charset=utf-8",
+                render_gdelt([a for a in self.articles if a.gdelt], self.base),
+            )
         if path == "/news/rss/search":
             q = query.get("q", [""])[0]
-            return 200, "application/rss+xml; charset=utf-8", render_search_rss([a for a in self.articles if a.search], self.base, q)
+            return (
+                200,
+                "application/rss+xml; charset=utf-8",
+                render_search_rss([a for a in self.articles if a.search], self.base, q),
+            )
         if path == "/robots.txt":
             return 200, "text/plain", "User-agent: *\nAllow: /\n"
         for a in self.articles:
@@ -184,7 +222,7 @@ class SampleSite:
                 return 200, "text/html; charset=utf-8", render_article(a, self.base, others)
         return 404, "text/html; charset=utf-8", "<html><body><h1>Not found</h1></body></html>"
 
-    def __enter__(self) -> "SampleSite":
+    def __enter__(self) -> SampleSite:
         self.thread.start()
         return self
 

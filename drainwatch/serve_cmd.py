@@ -11,12 +11,12 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import httpx
 
-from .errors import ConfigError
+from core.errors import ConfigError
 
 STARTUP_S = 90
 
@@ -31,9 +31,14 @@ def local_prefect_server(port: int, echo: Callable[[str], None] = print) -> Iter
     if _healthy(url):
         raise ConfigError("--prefect-port", str(port), "something already listens there; set PREFECT_API_URL to use it")
     prefect = Path(sys.executable).parent / "prefect"
-    echo(f"starting a local Prefect server on 127.0.0.1:{port} (state in {os.environ.get('PREFECT_HOME', '~/.prefect')}) ...")
-    child = subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    echo(
+        f"starting a local Prefect server on 127.0.0.1:{port} (state in {os.environ.get('PREFECT_HOME', '~/.prefect')}) ..."
+    )
+    child = subprocess.Popen(
+        [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + STARTUP_S
         while not _healthy(url):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cronsim import CronSim
 
+from core.topic import load_topic
+
 from .output import render
 from .query_cmd import run_query
-from .topic import load_topic
 
 RECENT_RUNS = """
 SELECT strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_utc,
@@ -24,7 +25,7 @@ QUEUED = "SELECT count(*) FILTER (WHERE sent_at IS NULL), count(*) FROM alerts"
 
 def next_run(cron: str, tz: str, now: datetime | None = None) -> datetime:
     zone = ZoneInfo(tz)
-    start = (now or datetime.now(timezone.utc)).astimezone(zone).replace(tzinfo=None, microsecond=0)
+    start = (now or datetime.now(UTC)).astimezone(zone).replace(tzinfo=None, microsecond=0)
     return next(CronSim(cron, start)).replace(tzinfo=zone)
 
 
@@ -36,7 +37,9 @@ def status_text(db: Path, topic_file: str) -> str:
     if runs.note:
         lines.append(f"note: {runs.note}")
     lines += ["", "last runs:", render(runs.columns, runs.rows, "table").rstrip()]
-    lines.append(f"\nnext scheduled run: {next_run(topic.schedule.cron, topic.schedule.timezone):%Y-%m-%d %H:%M %Z} "
-                 f"(cron {topic.schedule.cron!r}, when served with `drainwatch serve`)")
+    lines.append(
+        f"\nnext scheduled run: {next_run(topic.schedule.cron, topic.schedule.timezone):%Y-%m-%d %H:%M %Z} "
+        f"(cron {topic.schedule.cron!r}, when served with `drainwatch serve`)"
+    )
     lines.append(f"alerts: {queued} queued, {total - queued} sent")
     return "\n".join(lines) + "\n"

@@ -9,24 +9,10 @@ a whole word, because "it" the pronoun is everywhere.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
-# The groups the classifier reads; a topic file supplies the words for each.
-CUE_GROUPS: tuple[str, ...] = (
-    "it_subject",       # the counted are IT people: "IT specialists", "programmers", "айтишники"
-    "general_people",   # the counted are people in general: "people", "Russians", "человек"
-    "worker_nouns",     # workers of an unstated field: inherit the sentence's subject
-    "things",           # the counted are not people: companies, visas, offices
-    "departure",        # left, fled, emigrated, уехали
-    "returned",         # came back, returned, вернулись
-    "remote",           # still working for home employers from abroad
-    "shortage",         # shortage, deficit, дефицит
-    "workforce",        # the size of the workforce
-    "forecast",         # could, expected to, прогноз
-    "anaphora",         # "of them", "of those who left": the subject is in the sentence before
-    "country",          # the topic's country, for article relevance
-)
+from core.figures import CUE_GROUPS
 
 
 def _compile(words: Sequence[str]) -> re.Pattern[str] | None:
@@ -61,7 +47,7 @@ class Cues:
     _group_cache: dict[str, dict[str, bool]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_mapping(cls, words: Mapping[str, Sequence[str]]) -> "Cues":
+    def from_mapping(cls, words: Mapping[str, Sequence[str]]) -> Cues:
         frozen = {g: tuple(words.get(g, ())) for g in CUE_GROUPS}
         cues = cls(frozen)
         for g in CUE_GROUPS:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.figures import Extraction, Figure, Mention, Rejected, Unit
+
 from .cues import Cues
 from .numbers import find_mentions
 from .periods import find_period
-from .records import Extraction, Figure, Mention, Rejected, Unit
 from .sentences import split_sentences
 from .speakers import QUOTE_OPENERS, SpeakerTracker
 
@@ -43,7 +44,7 @@ def _clause_of(sentence: str, offset: int) -> str:
     start = 0
     for m in _CLAUSE_BREAK.finditer(sentence):
         if m.start() >= offset:
-            return sentence[start:m.start()]
+            return sentence[start : m.start()]
         start = m.end()
     return sentence[start:]
 
@@ -85,9 +86,7 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     if kind == "people" and _APPOSITION.search(ctx.lead):
         kind = "worker"  # "10% of the IT workforce, or about 50,000 people": the same group
     clause = ctx.clause
-    relevant = any(
-        cues.has(g, ctx.sentence) for g in ("it_subject", "departure", "returned", "remote", "shortage")
-    )
+    relevant = any(cues.has(g, ctx.sentence) for g in ("it_subject", "departure", "returned", "remote", "shortage"))
     if m.currency:
         return ("other", "money") if relevant else None
     count_unit: Unit = "people" if kind in ("it", "people", "worker") else "count"
@@ -163,7 +162,8 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
         rejected.extend(dropped)
         speaker = (
             tracker.attribute(s.text, previous_speaker if same_paragraph else None, same_paragraph)
-            if mentions or s.paragraph in quoting else None
+            if mentions or s.paragraph in quoting
+            else None
         )
         tracker.remember(s.text)
         sentence_it = cues.has("it_subject", s.text)
@@ -177,7 +177,7 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
                 s.text,
                 _clause_of(s.text, m.start - s.start),
                 _subject_after(s.text, local, cues),
-                text[max(s.start, m.start - 12):m.start],
+                text[max(s.start, m.start - 12) : m.start],
                 sentence_it,
                 previous_it,  # "of them" may point across a paragraph (lists, Q&A)
             )
@@ -188,11 +188,22 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
             metric, unit = decided
             figures.append(
                 Figure(
-                    metric=metric, value=m.value, low=m.low, high=m.high, qualifier=m.qualifier,
-                    unit=unit, currency=m.currency if unit == "money" else None,
-                    subject=ctx.subject or None, speaker=speaker, period=find_period(s.text),
-                    sentence=s.text, sentence_start=s.start, sentence_end=s.end,
-                    number_text=m.text, number_start=m.start, number_end=m.end,
+                    metric=metric,
+                    value=m.value,
+                    low=m.low,
+                    high=m.high,
+                    qualifier=m.qualifier,
+                    unit=unit,
+                    currency=m.currency if unit == "money" else None,
+                    subject=ctx.subject or None,
+                    speaker=speaker,
+                    period=find_period(s.text),
+                    sentence=s.text,
+                    sentence_start=s.start,
+                    sentence_end=s.end,
+                    number_text=m.text,
+                    number_start=m.start,
+                    number_end=m.end,
                 )
             )
         previous_speaker = speaker if speaker else (previous_speaker if same_paragraph else None)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .records import Mention, Qualifier, Rejected, RejectReason
+from core.figures import Mention, Qualifier, Rejected, RejectReason
+
 from .words import WORD_NUMBER_RE, is_share, may_hold_word_number, parse_word_number
 
 _SP = "[ \u00a0\u202f\u2009]"  # ordinary, non-breaking, narrow and thin spaces
@@ -23,12 +24,39 @@ DIGITS = (
 )
 
 MAGNITUDES: dict[str, float] = {
-    "thousand": 1e3, "thousands": 1e3, "k": 1e3, "tsd": 1e3, "тыс": 1e3, "тысяча": 1e3,
-    "тысячи": 1e3, "тысяч": 1e3, "mille": 1e3, "milliers": 1e3, "tausend": 1e3,
-    "million": 1e6, "millions": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "mio": 1e6,
-    "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "millionen": 1e6,
-    "billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "mrd": 1e9, "млрд": 1e9,
-    "миллиард": 1e9, "миллиарда": 1e9, "миллиардов": 1e9, "milliard": 1e9, "milliards": 1e9,
+    "thousand": 1e3,
+    "thousands": 1e3,
+    "k": 1e3,
+    "tsd": 1e3,
+    "тыс": 1e3,
+    "тысяча": 1e3,
+    "тысячи": 1e3,
+    "тысяч": 1e3,
+    "mille": 1e3,
+    "milliers": 1e3,
+    "tausend": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "mln": 1e6,
+    "mio": 1e6,
+    "млн": 1e6,
+    "миллион": 1e6,
+    "миллиона": 1e6,
+    "миллионов": 1e6,
+    "millionen": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "mrd": 1e9,
+    "млрд": 1e9,
+    "миллиард": 1e9,
+    "миллиарда": 1e9,
+    "миллиардов": 1e9,
+    "milliard": 1e9,
+    "milliards": 1e9,
     "milliarden": 1e9,
 }
 _ABBREVIATED = ("тыс", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
@@ -45,11 +73,28 @@ CURRENCY_SUFFIX = (
     r"(?:\s?(?:dollars|euros?|pounds|rubles|roubles|руб(?:лей|ля)?\.?|долларов|евро|USD|EUR|RUB|GBP)(?!\w))"
 )
 _CURRENCY_CODES = {
-    "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "dollars": "USD",
-    "euro": "EUR", "euros": "EUR", "pounds": "GBP", "rubles": "RUB", "roubles": "RUB",
-    "руб": "RUB", "рублей": "RUB", "рубля": "RUB", "долларов": "USD", "евро": "EUR",
-    "usd": "USD", "eur": "EUR", "rub": "RUB", "gbp": "GBP",
+    "$": "USD",
+    "us$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "₽": "RUB",
+    "dollars": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "pounds": "GBP",
+    "rubles": "RUB",
+    "roubles": "RUB",
+    "руб": "RUB",
+    "рублей": "RUB",
+    "рубля": "RUB",
+    "долларов": "USD",
+    "евро": "EUR",
+    "usd": "USD",
+    "eur": "EUR",
+    "rub": "RUB",
+    "gbp": "GBP",
 }
+
 
 def _mention_pattern(number: str) -> re.Pattern[str]:
     # A hyphen may join a range ("50-70"), but not a name ("COVID-19", "Shahed-136").
@@ -78,28 +123,66 @@ def _mention_matches(text: str, start: int, end: int, sentence: str) -> list[re.
                     last_end = m.end()
             found = merged
     return found
-_RANGE_GLUE = re.compile(
-    r"^(?:\s*[-–]\s*|\s+(?:to|and|or|до|bis|à)\s+|\s*—\s*)$", re.IGNORECASE
-)
+
+
+_RANGE_GLUE = re.compile(r"^(?:\s*[-–]\s*|\s+(?:to|and|or|до|bis|à)\s+|\s*—\s*)$", re.IGNORECASE)
 
 # Hedges and bounds read just before the number (lower case, longest first).
 QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
-    ("as many as", "at_most"), ("as high as", "at_most"), ("as much as", "at_most"),
-    ("no more than", "at_most"), ("not more than", "at_most"), ("up to", "at_most"),
-    ("less than", "at_most"), ("fewer than", "at_most"), ("under", "at_most"),
-    ("не более", "at_most"), ("не больше", "at_most"), ("менее", "at_most"), ("до", "at_most"),
-    ("bis zu", "at_most"), ("jusqu'à", "at_most"), ("jusqu’à", "at_most"),
-    ("more than", "at_least"), ("at least", "at_least"), ("upwards of", "at_least"),
-    ("in excess of", "at_least"), ("over", "at_least"), ("above", "at_least"),
-    ("не менее", "at_least"), ("не меньше", "at_least"), ("более", "at_least"),
-    ("больше", "at_least"), ("свыше", "at_least"), ("mehr als", "at_least"),
-    ("über", "at_least"), ("plus de", "at_least"), ("au moins", "at_least"),
-    ("an estimated", "approx"), ("approximately", "approx"), ("about", "approx"),
-    ("around", "approx"), ("roughly", "approx"), ("nearly", "approx"), ("almost", "approx"),
-    ("some", "approx"), ("circa", "approx"), ("ca.", "approx"), ("close to", "approx"),
-    ("около", "approx"), ("порядка", "approx"), ("примерно", "approx"), ("почти", "approx"),
-    ("приблизительно", "approx"), ("около", "approx"), ("etwa", "approx"), ("rund", "approx"),
-    ("fast", "approx"), ("environ", "approx"), ("près de", "approx"), ("presque", "approx"),
+    ("as many as", "at_most"),
+    ("as high as", "at_most"),
+    ("as much as", "at_most"),
+    ("no more than", "at_most"),
+    ("not more than", "at_most"),
+    ("up to", "at_most"),
+    ("less than", "at_most"),
+    ("fewer than", "at_most"),
+    ("under", "at_most"),
+    ("не более", "at_most"),
+    ("не больше", "at_most"),
+    ("менее", "at_most"),
+    ("до", "at_most"),
+    ("bis zu", "at_most"),
+    ("jusqu'à", "at_most"),
+    ("jusqu’à", "at_most"),
+    ("more than", "at_least"),
+    ("at least", "at_least"),
+    ("upwards of", "at_least"),
+    ("in excess of", "at_least"),
+    ("over", "at_least"),
+    ("above", "at_least"),
+    ("не менее", "at_least"),
+    ("не меньше", "at_least"),
+    ("более", "at_least"),
+    ("больше", "at_least"),
+    ("свыше", "at_least"),
+    ("mehr als", "at_least"),
+    ("über", "at_least"),
+    ("plus de", "at_least"),
+    ("au moins", "at_least"),
+    ("an estimated", "approx"),
+    ("approximately", "approx"),
+    ("about", "approx"),
+    ("around", "approx"),
+    ("roughly", "approx"),
+    ("nearly", "approx"),
+    ("almost", "approx"),
+    ("some", "approx"),
+    ("circa", "approx"),
+    ("ca.", "approx"),
+    ("close to", "approx"),
+    ("около", "approx"),
+    ("порядка", "approx"),
+    ("примерно", "approx"),
+    ("почти", "approx"),
+    ("приблизительно", "approx"),
+    ("около", "approx"),
+    ("etwa", "approx"),
+    ("rund", "approx"),
+    ("fast", "approx"),
+    ("environ", "approx"),
+    ("près de", "approx"),
+    ("presque", "approx"),
 )
 _QUALIFIER_RE = re.compile(
     r"(?:^|(?<=[\s(\"'«“]))(?P<q>"
@@ -148,7 +231,9 @@ _DATE_RE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}
 _HALF_PERIOD = re.compile(r"\b(?:first|second|1st|2nd|latter|former)\s+half$", re.IGNORECASE)
 _HALF_DURATION = re.compile(r"^\s+(?:an?\s+)?(?:hour|day|week|month|year|century|decade)\b", re.IGNORECASE)
 # URLs, phone numbers and numeric dates, in one scan; the group name is the reject reason.
-_BLOCKED_RE = re.compile(f"(?P<url>{_URL_RE.pattern})|(?P<phone>{_PHONE_RE.pattern})|(?P<date>{_DATE_RE.pattern})", re.IGNORECASE)
+_BLOCKED_RE = re.compile(
+    f"(?P<url>{_URL_RE.pattern})|(?P<phone>{_PHONE_RE.pattern})|(?P<date>{_DATE_RE.pattern})", re.IGNORECASE
+)
 _MAY_BLOCK = re.compile(r"\d[-./]\d|://|www\.|@|\+\s?\d|\(\d")
 _DIGIT = re.compile(r"\d")
 _BEFORE_RE = re.compile(
@@ -206,11 +291,13 @@ def _single(m: re.Match[str]) -> _Single:
     currency = _CURRENCY_CODES.get(cur.lower()) if cur else None
     value = None if base is None else base * magnitude
     lead = len(m.group(0)) - len(m.group(0).lstrip())
-    return _Single(m.group(0).strip(), m.start() + lead, m.end(), value, bool(m.group("pct")) or share, currency, magnitude)
+    return _Single(
+        m.group(0).strip(), m.start() + lead, m.end(), value, bool(m.group("pct")) or share, currency, magnitude
+    )
 
 
 def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
-    before, after = text[max(0, s.start - 40):s.start], text[s.end:s.end + 40]
+    before, after = text[max(0, s.start - 40) : s.start], text[s.end : s.end + 40]
     whole_token_start = s.start
     while whole_token_start > 0 and _TOKEN_CHARS.match(text[whole_token_start - 1]):
         whole_token_start -= 1
@@ -269,7 +356,8 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[li
         return [], []
     blocked = (
         [(m.start() + start, m.end() + start, m.lastgroup) for m in _BLOCKED_RE.finditer(sentence)]
-        if _MAY_BLOCK.search(sentence) else []
+        if _MAY_BLOCK.search(sentence)
+        else []
     )
     singles: list[_Single] = []
     rejected: list[Rejected] = []
@@ -292,13 +380,13 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[li
 
 
 def _qualifier_before(text: str, pos: int) -> tuple[Qualifier, int] | None:
-    m = _QUALIFIER_RE.search(text[max(0, pos - 30):pos])
+    m = _QUALIFIER_RE.search(text[max(0, pos - 30) : pos])
     if not m:
         return None
     word = m.group("q").lower()
     # "до" and "over"/"under" are prepositions far more often than bounds; trust them only
     # right before a number (already guaranteed by the regex anchoring at `pos`).
-    return _QUALIFIER_OF[word], pos - (len(text[max(0, pos - 30):pos]) - m.start("q"))
+    return _QUALIFIER_OF[word], pos - (len(text[max(0, pos - 30) : pos]) - m.start("q"))
 
 
 def _combine(text: str, singles: list[_Single]) -> list[Mention]:
@@ -308,31 +396,49 @@ def _combine(text: str, singles: list[_Single]) -> list[Mention]:
     while i < len(singles):
         a = singles[i]
         b = singles[i + 1] if i + 1 < len(singles) else None
-        if b is not None and a.percent == b.percent and _RANGE_GLUE.match(text[a.end:b.start]):
-            glue = text[a.end:b.start].strip().lower()
-            lead = text[max(0, a.start - 12):a.start].lower()
-            is_range = glue in {"-", "–"} or (
-                glue in {"to", "до", "bis", "à"} and re.search(r"(?:from|от|von|de)\s*$", lead)
-            ) or (glue == "and" and re.search(r"between\s*$", lead))
-            changed = re.search(r"(?:rose|risen|grew|grown|fell|fallen|dropped|increased?|decreased?|climbed|jumped|raise)\s+(?:by\s+\S+\s+)?(?:—\s*)?from\s*$", text[max(0, a.start - 60):a.start].lower())
+        if b is not None and a.percent == b.percent and _RANGE_GLUE.match(text[a.end : b.start]):
+            glue = text[a.end : b.start].strip().lower()
+            lead = text[max(0, a.start - 12) : a.start].lower()
+            is_range = (
+                glue in {"-", "–"}
+                or (glue in {"to", "до", "bis", "à"} and re.search(r"(?:from|от|von|de)\s*$", lead))
+                or (glue == "and" and re.search(r"between\s*$", lead))
+            )
+            changed = re.search(
+                r"(?:rose|risen|grew|grown|fell|fallen|dropped|increased?|decreased?|climbed|jumped|raise)\s+(?:by\s+\S+\s+)?(?:—\s*)?from\s*$",
+                text[max(0, a.start - 60) : a.start].lower(),
+            )
             if is_range and not changed and a.value is not None and b.value is not None:
                 low = a.value * (b.magnitude if a.magnitude == 1.0 and b.magnitude != 1.0 else 1.0)
                 high = b.value
                 if low <= high:
-                    lead_m = re.search(r"(?:between|from|от|von|de)\s*$", text[max(0, a.start - 12):a.start], re.IGNORECASE)
-                    start = a.start - (len(text[max(0, a.start - 12):a.start]) - lead_m.start()) if lead_m else a.start
-                    out.append(Mention(text[start:b.end], start, b.end, (low + high) / 2, low, high, "range", a.percent or b.percent, a.currency or b.currency))
+                    lead_m = re.search(
+                        r"(?:between|from|от|von|de)\s*$", text[max(0, a.start - 12) : a.start], re.IGNORECASE
+                    )
+                    start = (
+                        a.start - (len(text[max(0, a.start - 12) : a.start]) - lead_m.start()) if lead_m else a.start
+                    )
+                    out.append(
+                        Mention(
+                            text[start : b.end],
+                            start,
+                            b.end,
+                            (low + high) / 2,
+                            low,
+                            high,
+                            "range",
+                            a.percent or b.percent,
+                            a.currency or b.currency,
+                        )
+                    )
                     i += 2
                     continue
         q = _qualifier_before(text, a.start)
         qualifier: Qualifier = q[0] if q else "exact"
         start = q[1] if q else a.start
         v = a.value
-        low, high = v, v
-        if qualifier == "at_most":
-            low = None
-        elif qualifier == "at_least":
-            high = None
-        out.append(Mention(text[start:a.end], start, a.end, v, low, high, qualifier, a.percent, a.currency))
+        lo: float | None = None if qualifier == "at_most" else v
+        hi: float | None = None if qualifier == "at_least" else v
+        out.append(Mention(text[start : a.end], start, a.end, v, lo, hi, qualifier, a.percent, a.currency))
         i += 1
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .records import Sentence
+from core.figures import Sentence
 
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st no vs etc e.g i.e a.m p.m u.s u.k u.n jan feb mar apr jun jul aug
@@ -44,7 +44,7 @@ def split_sentences(text: str) -> list[Sentence]:
         paragraph += 1
         start = 0
         for m in _BOUNDARY.finditer(line):
-            if _ends_with_abbreviation(line[start:m.start()].rstrip("\"'”’»)]")):
+            if _ends_with_abbreviation(line[start : m.start()].rstrip("\"'”’»)]")):
                 continue
             _add(sentences, line, line_start, start, m.start(), paragraph)
             start = m.end()

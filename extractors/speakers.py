@@ -26,9 +26,14 @@ _ACCORDING = re.compile(
 _VERB_TITLE_NAME = re.compile(
     rf"(?<!\w)(?:сказал|заявил|сообщил|отметил|подсчитал)[аи]?\s+(?:[а-яё\-]+\s+){{0,3}}(?P<name>{NAME})"
 )
-_NAME_VERB = re.compile(rf"(?<![\w])(?:the\s+|The\s+)?(?P<name>{NAME})(?:\s*,\s*[^,]{{2,90}}?,)?\s+(?:\w+ly\s+)?{_VERBS}(?!\w)")
+_NAME_VERB = re.compile(
+    rf"(?<![\w])(?:the\s+|The\s+)?(?P<name>{NAME})(?:\s*,\s*[^,]{{2,90}}?,)?\s+(?:\w+ly\s+)?{_VERBS}(?!\w)"
+)
 _VERB_NAME = re.compile(rf"(?<!\w){_VERBS}\s+(?P<name>{NAME})")
-_PRONOUN = re.compile(r"(?<!\w)(?:he|she|он|она)\s+(?:\w+ly\s+)?(?:said|says|added|told|wrote|explained|estimated|сказал|заявил|сказала|заявила)(?!\w)", re.IGNORECASE)
+_PRONOUN = re.compile(
+    r"(?<!\w)(?:he|she|он|она)\s+(?:\w+ly\s+)?(?:said|says|added|told|wrote|explained|estimated|сказал|заявил|сказала|заявила)(?!\w)",
+    re.IGNORECASE,
+)
 _COLLECTIVE = re.compile(
     r"(?<!\w)(?:the|The)\s+(?P<name>government|ministry|Kremlin|authorities)\s+(?:\w+ly\s+)?(?:estimates|estimated|said|says|reported|believes)(?!\w)"
 )

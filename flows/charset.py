@@ -46,5 +46,7 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        best = from_bytes(body[:200_000], cp_isolation=["cp1251", "koi8_r", "cp1252", "iso8859_5", "latin_1", "cp1250"]).best()
+        best = from_bytes(
+            body[:200_000], cp_isolation=["cp1251", "koi8_r", "cp1252", "iso8859_5", "latin_1", "cp1250"]
+        ).best()
         return body.decode(best.encoding if best else "cp1251", errors="replace")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timezone
-from typing import Sequence
 
-from drainwatch.records import short_hash
+from core.records import short_hash
 from warehouse.alerts import FindingForAlert
 
 METRIC_LABELS = {
@@ -24,11 +24,15 @@ METRIC_LABELS = {
 _QUALIFIER_WORDS = {"approx": "about ", "at_most": "up to ", "at_least": "at least ", "exact": "", "range": ""}
 
 
-def format_value(value: float | None, unit: str, low: float | None = None, high: float | None = None, qualifier: str = "exact") -> str:
+def format_value(
+    value: float | None, unit: str, low: float | None = None, high: float | None = None, qualifier: str = "exact"
+) -> str:
     if value is None:
         return "?"
+
     def num(v: float) -> str:
         return f"{v:,.0f}" if float(v).is_integer() or abs(v) >= 100 else f"{v:,.1f}"
+
     suffix = " %" if unit == "percent" else ""
     if qualifier == "range" and low is not None and high is not None:
         return f"{num(low)}–{num(high)}{suffix}"
@@ -48,7 +52,11 @@ def subject_line(prefix: str, findings: Sequence[FindingForAlert]) -> str:
     label = METRIC_LABELS.get(biggest.metric, biggest.metric)
     n = len(findings)
     head = f"{n} new figure{'s' if n != 1 else ''}"
-    change = "new metric" if biggest.comparison == "new_metric" else f"{(biggest.relative_change or 0) * 100:+.0f} % vs baseline"
+    change = (
+        "new metric"
+        if biggest.comparison == "new_metric"
+        else f"{(biggest.relative_change or 0) * 100:+.0f} % vs baseline"
+    )
     return f"{prefix} {head}: {label} {format_value(biggest.value, biggest.unit)} ({change})".strip()
 
 
@@ -57,8 +65,14 @@ def alert_id_for(finding_ids: Sequence[str]) -> str:
 
 
 def compose(
-    findings: Sequence[FindingForAlert], *, topic_title: str, prefix: str, mail_from: str,
-    mail_to: Sequence[str], run_id: str, list_id: str,
+    findings: Sequence[FindingForAlert],
+    *,
+    topic_title: str,
+    prefix: str,
+    mail_from: str,
+    mail_to: Sequence[str],
+    run_id: str,
+    list_id: str,
 ) -> tuple[str, EmailMessage]:
     """The digest as an EmailMessage and its alert id (derived from the findings)."""
     alert_id = alert_id_for([f.finding_id for f in findings])
@@ -66,7 +80,7 @@ def compose(
     msg["Subject"] = subject_line(prefix, findings)
     msg["From"] = mail_from
     msg["To"] = ", ".join(mail_to)
-    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    msg["Date"] = format_datetime(datetime.now(UTC))
     # Derived from the findings alone: a resend of the same alert carries the same id.
     msg["Message-ID"] = f"<{alert_id}@drainwatch>"
     msg["List-Id"] = f"drainwatch {topic_title} <{list_id}.drainwatch>"
@@ -81,14 +95,16 @@ def compose(
 def _text(findings: Sequence[FindingForAlert], title: str) -> str:
     lines = [f"drainwatch: {len(findings)} new figure(s) on {title}", ""]
     for i, f in enumerate(findings, 1):
-        lines.append(f"{i}. {METRIC_LABELS.get(f.metric, f.metric)}: {format_value(f.value, f.unit, f.low, f.high, f.qualifier)}")
+        lines.append(
+            f"{i}. {METRIC_LABELS.get(f.metric, f.metric)}: {format_value(f.value, f.unit, f.low, f.high, f.qualifier)}"
+        )
         lines.append(f"   Change: {format_change(f)}")
         lines.append(f"   Speaker: {f.speaker or 'not attributed'}")
         periods = sorted({s.period for s in f.sources if s.period})
         if periods:
             lines.append(f"   Period: {'; '.join(periods)}")
         if f.sources:
-            lines.append(f"   \"{f.sources[0].sentence}\"")
+            lines.append(f'   "{f.sources[0].sentence}"')
         lines.append(f"   Sources ({len(f.sources)}):")
         for s in f.sources:
             lines.append(f"   - {s.outlet or 'unknown outlet'}{', ' + s.published if s.published else ''}: {s.url}")
@@ -104,7 +120,7 @@ def _html(findings: Sequence[FindingForAlert], title: str) -> str:
         colour = {"higher": "#b3261e", "lower": "#1b6e3a"}.get(f.comparison, "#6b4fbb")
         sources = "".join(
             f'<li style="margin:2px 0"><a href="{e(s.url)}" style="color:#0b57d0">{e(s.outlet or s.url)}</a>'
-            f'{" · " + e(s.published) if s.published else ""}</li>'
+            f"{' · ' + e(s.published) if s.published else ''}</li>"
             for s in f.sources
         )
         quote = e(f.sources[0].sentence) if f.sources else ""
@@ -115,7 +131,7 @@ def _html(findings: Sequence[FindingForAlert], title: str) -> str:
             f'<div style="font-size:22px;font-weight:bold">{e(format_value(f.value, f.unit, f.low, f.high, f.qualifier))}</div>'
             f'<div style="color:{colour};font-weight:bold">{e(format_change(f))}</div>'
             f'<div style="margin-top:6px">Speaker: {e(f.speaker or "not attributed")}'
-            f'{" · Period: " + e(periods) if periods else ""}</div>'
+            f"{' · Period: ' + e(periods) if periods else ''}</div>"
             f'<blockquote style="margin:8px 0;padding-left:10px;border-left:3px solid #ccc;color:#333">{quote}</blockquote>'
             f'<ul style="margin:4px 0 0 18px;padding:0">{sources}</ul></div>'
         )

@@ -11,16 +11,17 @@ import asyncio
 import hashlib
 import json
 import logging
-from datetime import datetime, timedelta, timezone
-from typing import Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
 import httpx
 
-from drainwatch.errors import FetchError
-from drainwatch.records import Candidate, Discovery, SourceKind, SourceResult, SourceState
-from drainwatch.topic import Sources
+from core.errors import FetchError
+from core.records import Candidate, Discovery, SourceKind, SourceResult, SourceState
+from core.topic import Sources
 
 from .http import Fetcher, normalize_url
 
@@ -32,7 +33,9 @@ GDELT_OVERLAP = timedelta(hours=1)
 
 def parse_feed(body: bytes, base_url: str, content_type: str, kind: SourceKind, source_url: str) -> list[Candidate]:
     """Entries of an RSS/Atom document; a broken tail still yields what came before it."""
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url, "content-type": content_type or "application/xml"})
+    parsed = feedparser.parse(
+        body, response_headers={"content-location": base_url, "content-type": content_type or "application/xml"}
+    )
     out = []
     for e in parsed.entries:
         link = e.get("link") or e.get("id")
@@ -64,34 +67,50 @@ def parse_gdelt(body: bytes, source_url: str) -> list[Candidate]:
 
 
 def gdelt_params(sources: Sources, since: datetime | None, now: datetime) -> dict[str, str]:
-    params = {"query": sources.gdelt_query, "mode": "ArtList", "format": "json",
-              "maxrecords": str(sources.gdelt_max_records), "sort": "DateDesc"}
+    params = {
+        "query": sources.gdelt_query,
+        "mode": "ArtList",
+        "format": "json",
+        "maxrecords": str(sources.gdelt_max_records),
+        "sort": "DateDesc",
+    }
     if since is not None and now - since < GDELT_MAX_WINDOW:
-        params["startdatetime"] = (since - GDELT_OVERLAP).astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+        params["startdatetime"] = (since - GDELT_OVERLAP).astimezone(UTC).strftime("%Y%m%d%H%M%S")
     else:
         params["timespan"] = sources.gdelt_timespan
     return params
 
 
-async def _source(fetcher: Fetcher, key: str, url: str, kind: SourceKind, state: SourceState,
-                  params: dict[str, str] | None = None) -> tuple[SourceResult, list[Candidate]]:
+async def _source(
+    fetcher: Fetcher, key: str, url: str, kind: SourceKind, state: SourceState, params: dict[str, str] | None = None
+) -> tuple[SourceResult, list[Candidate]]:
     if state.backed_off:
         return SourceResult(key, kind, True, skipped=True), []
     try:
-        res = await fetcher.get(url, "source", params=params, etag=state.etag, last_modified=state.last_modified,
-                                max_bytes=MAX_SOURCE_BYTES)
+        res = await fetcher.get(
+            url, "source", params=params, etag=state.etag, last_modified=state.last_modified, max_bytes=MAX_SOURCE_BYTES
+        )
     except FetchError as exc:
         return SourceResult(key, kind, False, 0, exc.reason, exc.detail), []
-    validators = {"etag": res.etag or state.etag, "last_modified": res.last_modified or state.last_modified}
+    validators: dict[str, Any] = {
+        "etag": res.etag or state.etag,
+        "last_modified": res.last_modified or state.last_modified,
+    }
     if res.status == 304:
         return SourceResult(key, kind, True, 0, not_modified=True, body_hash=state.body_hash, **validators), []
     body_hash = hashlib.sha256(res.body).hexdigest()
     if body_hash == state.body_hash:  # a stale validator, but the same body: nothing new
         return SourceResult(key, kind, True, 0, not_modified=True, body_hash=body_hash, **validators), []
     try:
-        items = parse_gdelt(res.body, key) if kind == "gdelt" else parse_feed(res.body, res.url, res.content_type, kind, key)
+        items = (
+            parse_gdelt(res.body, key)
+            if kind == "gdelt"
+            else parse_feed(res.body, res.url, res.content_type, kind, key)
+        )
     except ValueError as exc:
-        return SourceResult(key, kind, False, 0, "malformed_json" if kind == "gdelt" else "malformed_feed", str(exc)), []
+        return SourceResult(
+            key, kind, False, 0, "malformed_json" if kind == "gdelt" else "malformed_feed", str(exc)
+        ), []
     return SourceResult(key, kind, True, len(items), body_hash=body_hash, **validators), items
 
 
@@ -99,18 +118,22 @@ def source_keys(sources: Sources) -> list[tuple[str, str, SourceKind, dict[str, 
     """(key, url, kind, params) for every source; GDELT's key leaves out its date window."""
     out: list[tuple[str, str, SourceKind, dict[str, str] | None]] = [(u, u, "feed", None) for u in sources.feeds]
     if sources.gdelt_doc_api and sources.gdelt_query:
-        key = str(httpx.URL(sources.gdelt_doc_api, params={"query": sources.gdelt_query, "mode": "ArtList", "format": "json"}))
+        key = str(
+            httpx.URL(sources.gdelt_doc_api, params={"query": sources.gdelt_query, "mode": "ArtList", "format": "json"})
+        )
         out.append((key, sources.gdelt_doc_api, "gdelt", None))
     if sources.news_search_rss:
         for q in sources.news_search_queries:
             params = {"q": q, "hl": "en-US", "gl": "US", "ceid": "US:en"}
-            out.append((str(httpx.URL(sources.news_search_rss, params=params)), sources.news_search_rss, "news_search", params))
+            out.append(
+                (str(httpx.URL(sources.news_search_rss, params=params)), sources.news_search_rss, "news_search", params)
+            )
     return out
 
 
 async def discover(sources: Sources, fetcher: Fetcher, states: Mapping[str, SourceState]) -> Discovery:
     """Ask every source for its articles; a failing source is reported, never raised."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     jobs = []
     for key, url, kind, params in source_keys(sources):
         state = states.get(key, SourceState())
@@ -124,7 +147,12 @@ async def discover(sources: Sources, fetcher: Fetcher, states: Mapping[str, Sour
         for c in items:
             seen.setdefault(c.url, c)
     for r, _ in results:
-        state_word = "skipped (backing off)" if r.skipped else "not modified" if r.not_modified else (
-            f"{r.items} items" if r.ok else f"failed ({r.reason})")
+        state_word = (
+            "skipped (backing off)"
+            if r.skipped
+            else "not modified"
+            if r.not_modified
+            else (f"{r.items} items" if r.ok else f"failed ({r.reason})")
+        )
         log.info("source %s: %s", r.url, state_word)
     return Discovery(tuple(seen.values()), tuple(r for r, _ in results))

@@ -5,18 +5,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
 from concurrent.futures import Executor
-from typing import Any, Sequence
+from typing import Any
 
 import trafilatura
 
-from drainwatch.records import Article, Extracted, Failure, Page, short_hash
+from core.records import Article, Extracted, Failure, Page, short_hash
+from core.sketch import sketch
 from extractors.cues import Cues
 from extractors.figures import extract_figures
 
 from .charset import decode_html
 from .http import normalize_url
-from drainwatch.sketch import sketch
 
 log = logging.getLogger(__name__)
 _LANG_ATTR = re.compile(rb"<html[^>]*\slang=[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
@@ -38,7 +39,11 @@ def guess_language(body: bytes, text: str) -> str | None:
 def _document(body: bytes, content_type: str, url: str) -> Any:
     # Decoded here (header, BOM, meta, detection) so that a charset the header states wins.
     return trafilatura.bare_extraction(
-        decode_html(body, content_type), url=url, with_metadata=True, include_comments=False, include_tables=True,
+        decode_html(body, content_type),
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
     )
 
 
@@ -88,14 +93,22 @@ def _extract_in_worker(page: Page, cue_words: tuple[tuple[str, tuple[str, ...]],
 
 def extract_articles(pages: Sequence[Page], cues: Cues, pool: Executor | None = None) -> Extracted:
     """Articles from pages; with a process pool, on every core (trafilatura is CPU-bound)."""
-    articles, failures = [], []
+    articles: list[Article] = []
+    failures: list[Failure] = []
     if pool is not None and len(pages) > 1:
         key = tuple(sorted((g, tuple(w)) for g, w in cues.words.items()))
         results = list(pool.map(_extract_in_worker, pages, [key] * len(pages), chunksize=4))
     else:
         results = [extract_article(page, cues) for page in pages]
     for result in results:
-        (articles if isinstance(result, Article) else failures).append(result)
-    log.info("extracted %d articles (%d figures), %d pages without text",
-             len(articles), sum(len(a.extraction.figures) for a in articles), len(failures))
+        if isinstance(result, Article):
+            articles.append(result)
+        else:
+            failures.append(result)
+    log.info(
+        "extracted %d articles (%d figures), %d pages without text",
+        len(articles),
+        sum(len(a.extraction.figures) for a in articles),
+        len(failures),
+    )
     return Extracted(tuple(articles), tuple(failures))

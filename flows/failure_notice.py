@@ -7,15 +7,15 @@ warehouse because a broken warehouse is one of the failures it reports.
 
 from __future__ import annotations
 
+import email.policy
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-import email.policy
 
-from drainwatch.errors import AlertError
-from drainwatch.records import short_hash
-from drainwatch.settings import Settings
+from core.errors import AlertError
+from core.records import short_hash
+from core.settings import Settings
 
 from .mailer import deliver
 
@@ -34,7 +34,7 @@ def notify_failure(settings: Settings, run_id: str, error: str) -> bool:
     msg["Subject"] = f"{topic.alert.subject_prefix} run failed for {topic.title}"
     msg["From"] = smtp.mail_from
     msg["To"] = ", ".join(smtp.mail_to)
-    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = f"<{notice_id}@drainwatch>"
     msg["List-Id"] = f"drainwatch {topic.title} <{topic.name}.drainwatch>"
     msg.set_content(
@@ -44,7 +44,13 @@ def notify_failure(settings: Settings, run_id: str, error: str) -> bool:
         cte="quoted-printable",
     )
     try:
-        deliver(msg.as_bytes(policy=email.policy.SMTP), f"failure-{notice_id}", smtp.mail_to, smtp, settings.warehouse.outbox_dir)
+        deliver(
+            msg.as_bytes(policy=email.policy.SMTP),
+            f"failure-{notice_id}",
+            smtp.mail_to,
+            smtp,
+            settings.warehouse.outbox_dir,
+        )
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(f"{run_id}\n")
     except (AlertError, OSError) as exc:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
-from typing import Sequence
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from drainwatch.errors import FetchError
-from drainwatch.records import Candidate, Failure, Fetched, Page
+from core.errors import FetchError
+from core.records import Candidate, Failure, Fetched, Page
 
 from .http import Fetcher
 
@@ -35,7 +35,7 @@ async def fetch_pages(candidates: Sequence[Candidate], fetcher: Fetcher) -> Fetc
             return Failure("fetch", c.discovered_url, exc.reason, exc.detail, terminal=not exc.transient)
         if not looks_like_html(res.content_type, res.body):
             return Failure("fetch", c.discovered_url, "not_html", res.content_type or "no content type", terminal=True)
-        return Page(c, res.url, res.status, res.content_type, res.body, datetime.now(timezone.utc).isoformat())
+        return Page(c, res.url, res.status, res.content_type, res.body, datetime.now(UTC).isoformat())
 
     results = await asyncio.gather(*(one(c) for c in candidates))
     pages = tuple(r for r in results if isinstance(r, Page))

@@ -16,17 +16,17 @@ import email.utils
 import random
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import AsyncIterator, Mapping
+from datetime import UTC, datetime
 from urllib.parse import urldefrag, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import courlan
 import httpx
 
-from drainwatch.errors import FetchError, TerminalFetchError, TransientFetchError
-from drainwatch.settings import FetchSettings
+from core.errors import FetchError, TerminalFetchError, TransientFetchError
+from core.settings import FetchSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +87,8 @@ def retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class HostGate:
@@ -115,8 +115,9 @@ class HostGate:
 
 
 class Fetcher:
-    def __init__(self, client: httpx.AsyncClient, fetch: FetchSettings,
-                 last_starts: Mapping[str, datetime] | None = None) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, fetch: FetchSettings, last_starts: Mapping[str, datetime] | None = None
+    ) -> None:
         self.client, self.fetch = client, fetch
         self.gate = HostGate(fetch, last_starts)
         self.global_slots = asyncio.Semaphore(fetch.max_concurrency)
@@ -125,8 +126,14 @@ class Fetcher:
         self._robots_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def get(
-        self, url: str, purpose: str, *, params: dict[str, str] | None = None,
-        etag: str | None = None, last_modified: str | None = None, max_bytes: int | None = None,
+        self,
+        url: str,
+        purpose: str,
+        *,
+        params: dict[str, str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
     ) -> HttpResult:
         """GET with retries; raises TransientFetchError or TerminalFetchError."""
         headers = {}
@@ -139,56 +146,98 @@ class Fetcher:
             try:
                 return await self._once(url, purpose, attempt, params, headers, max_bytes or self.fetch.max_bytes)
             except TransientFetchError as exc:
-                pause = exc.retry_after if exc.retry_after is not None else self.fetch.backoff * 2 ** (attempt - 1) * (0.5 + random.random())
-                if attempt == self.fetch.attempts or pause > self.fetch.max_retry_after or time.monotonic() + pause > deadline:
+                pause = (
+                    exc.retry_after
+                    if exc.retry_after is not None
+                    else self.fetch.backoff * 2 ** (attempt - 1) * (0.5 + random.random())
+                )
+                if (
+                    attempt == self.fetch.attempts
+                    or pause > self.fetch.max_retry_after
+                    or time.monotonic() + pause > deadline
+                ):
                     raise
                 await asyncio.sleep(pause)
         raise AssertionError("unreachable")
 
-    async def _once(self, url: str, purpose: str, attempt: int, params: dict[str, str] | None,
-                    headers: dict[str, str], max_bytes: int) -> HttpResult:
+    async def _once(
+        self,
+        url: str,
+        purpose: str,
+        attempt: int,
+        params: dict[str, str] | None,
+        headers: dict[str, str],
+        max_bytes: int,
+    ) -> HttpResult:
         host = host_of(url)
         async with self.gate.slot(host), self.global_slots:
-            started, t0 = datetime.now(timezone.utc), time.perf_counter()
+            started, t0 = datetime.now(UTC), time.perf_counter()
             status: int | None = None
             size: int | None = None
             error: str | None = None
             try:
-                result = await asyncio.wait_for(self._request(url, params, headers, max_bytes), self.fetch.total_timeout)
+                result = await asyncio.wait_for(
+                    self._request(url, params, headers, max_bytes), self.fetch.total_timeout
+                )
                 status, size = result.status, len(result.body)
                 return result
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 error = "timeout"
-                raise TransientFetchError(url, "timeout", f"whole request over {self.fetch.total_timeout:g} s") from None
+                raise TransientFetchError(
+                    url, "timeout", f"whole request over {self.fetch.total_timeout:g} s"
+                ) from None
             except FetchError as exc:
                 error, status = exc.reason, exc.status
                 raise
             finally:
-                self.attempts.append(Attempt(url, host, purpose, attempt, status, size,
-                                             1000 * (time.perf_counter() - t0), error, started))
+                self.attempts.append(
+                    Attempt(
+                        url, host, purpose, attempt, status, size, 1000 * (time.perf_counter() - t0), error, started
+                    )
+                )
 
-    async def _request(self, url: str, params: dict[str, str] | None, headers: dict[str, str], max_bytes: int) -> HttpResult:
+    async def _request(
+        self, url: str, params: dict[str, str] | None, headers: dict[str, str], max_bytes: int
+    ) -> HttpResult:
         try:
             async with self.client.stream("GET", url, params=params, headers=headers) as resp:
                 if resp.status_code == 304:
-                    return HttpResult(str(resp.url), 304, resp.headers.get("content-type", ""), b"",
-                                      resp.headers.get("etag"), resp.headers.get("last-modified"))
+                    return HttpResult(
+                        str(resp.url),
+                        304,
+                        resp.headers.get("content-type", ""),
+                        b"",
+                        resp.headers.get("etag"),
+                        resp.headers.get("last-modified"),
+                    )
                 if resp.status_code == 429 or resp.status_code >= 500:
-                    raise TransientFetchError(url, f"http_{resp.status_code}", status=resp.status_code,
-                                              retry_after=retry_after_seconds(resp.headers.get("retry-after")))
+                    raise TransientFetchError(
+                        url,
+                        f"http_{resp.status_code}",
+                        status=resp.status_code,
+                        retry_after=retry_after_seconds(resp.headers.get("retry-after")),
+                    )
                 if resp.status_code >= 400:
                     raise TerminalFetchError(url, f"http_{resp.status_code}", status=resp.status_code)
                 declared = resp.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
-                    raise TerminalFetchError(url, "too_large", f"{declared} bytes declared, cap {max_bytes}", status=resp.status_code)
+                    raise TerminalFetchError(
+                        url, "too_large", f"{declared} bytes declared, cap {max_bytes}", status=resp.status_code
+                    )
                 chunks, total = [], 0
                 async for chunk in resp.aiter_bytes():
                     total += len(chunk)
                     if total > max_bytes:
                         raise TerminalFetchError(url, "too_large", f"over {max_bytes} bytes", status=resp.status_code)
                     chunks.append(chunk)
-                return HttpResult(str(resp.url), resp.status_code, resp.headers.get("content-type", ""), b"".join(chunks),
-                                  resp.headers.get("etag"), resp.headers.get("last-modified"))
+                return HttpResult(
+                    str(resp.url),
+                    resp.status_code,
+                    resp.headers.get("content-type", ""),
+                    b"".join(chunks),
+                    resp.headers.get("etag"),
+                    resp.headers.get("last-modified"),
+                )
         except FetchError:
             raise
         except httpx.TooManyRedirects as exc:

@@ -8,9 +8,8 @@ import ssl
 import time
 from pathlib import Path
 
-from drainwatch.errors import AlertError
-from drainwatch.settings import SmtpSettings
-
+from core.errors import AlertError
+from core.settings import SmtpSettings
 
 ATTEMPTS = 3
 BACKOFF_S = 0.5

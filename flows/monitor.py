@@ -23,26 +23,32 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from drainwatch.errors import AlertError, WarehouseError
-from drainwatch.records import Failure, Fetched, RunSummary, SourceResult
-from drainwatch.settings import Settings, load_settings
-from extractors.records import CORE_METRICS
+from core.errors import AlertError, WarehouseError
+from core.figures import CORE_METRICS
+from core.records import Failure, Fetched, RunSummary, SourceResult
+from core.settings import Settings, load_settings
+from extractors.cues import Cues
 from warehouse import alerts as outbox_table
 from warehouse.compare import assign_findings
 from warehouse.db import connect, transaction
-from warehouse.lock import RunInProgress, run_lock
 from warehouse.fetchstate import (
-    last_request_starts, pending_candidates, record_attempts, record_discovery, record_page_failures, source_states,
+    last_request_starts,
+    pending_candidates,
+    record_attempts,
+    record_discovery,
+    record_page_failures,
+    source_states,
 )
+from warehouse.lock import RunInProgress, run_lock
 from warehouse.snapshot import write_snapshot
 from warehouse.store import fail_run, finish_run, record_failures, start_run, store_articles, sync_baseline
 
 from .digest import compose
 from .discover import discover
 from .extract import extract_articles
+from .failure_notice import end_failure_streak, notify_failure
 from .fetch import fetch_pages
 from .http import Fetcher, make_client
-from .failure_notice import end_failure_streak, notify_failure
 from .mailer import deliver
 
 log = logging.getLogger("drainwatch")
@@ -97,7 +103,7 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
     Each batch is stored in its own transaction, so memory stays flat and a killed run
     keeps every finished batch; extraction uses every core through a process pool."""
     db, fetch = settings.warehouse.db_path, settings.fetch
-    cues = settings.topic.cues()
+    cues = Cues.from_mapping(settings.topic.cue_words)
     tried: list[str] = []
     failures: list[Failure] = []
     articles_new = figures_new = done = 0
@@ -131,7 +137,9 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
                 upcoming = asyncio.create_task(fetch_next()) if more else None
                 if pool is None and len(fetched.pages) >= POOL_FROM:
                     workers = fetch.extract_workers or os.cpu_count() or 1
-                    pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")))
+                    pool = stack.enter_context(
+                        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+                    )
                 extracted = await asyncio.to_thread(extract_articles, fetched.pages, cues, pool)
                 batch_failures = fetched.failures + extracted.failures
                 with connect(db) as con:
@@ -143,8 +151,14 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
                 articles_new, figures_new = articles_new + added, figures_new + figs
                 failures += batch_failures
                 done += size
-                log.info("%d of %d pages done: %d fetched, %d new articles, %d failed",
-                         done, total, len(fetched.pages), added, len(batch_failures))
+                log.info(
+                    "%d of %d pages done: %d fetched, %d new articles, %d failed",
+                    done,
+                    total,
+                    len(fetched.pages),
+                    added,
+                    len(batch_failures),
+                )
     return ProcessOutcome(articles_new, figures_new, tuple(failures))
 
 
@@ -171,12 +185,22 @@ def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
             findings = []  # they wait for tomorrow's digest
         if findings:
             alert_id, msg = compose(
-                findings, topic_title=topic.title, prefix=topic.alert.subject_prefix, mail_from=smtp.mail_from,
-                mail_to=smtp.mail_to, run_id=run_id, list_id=topic.name,
+                findings,
+                topic_title=topic.title,
+                prefix=topic.alert.subject_prefix,
+                mail_from=smtp.mail_from,
+                mail_to=smtp.mail_to,
+                run_id=run_id,
+                list_id=topic.name,
             )
             outbox_table.queue_alert(
                 # CRLF line ends: smtplib sends bytes as they are, and SMTP wants CRLF.
-                con, run_id, alert_id, str(msg["Subject"]), str(msg["Message-ID"]), smtp.mail_to,
+                con,
+                run_id,
+                alert_id,
+                str(msg["Subject"]),
+                str(msg["Message-ID"]),
+                smtp.mail_to,
                 msg.as_bytes(policy=email.policy.SMTP),
                 [f.finding_id for f in findings],
             )

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -77,7 +77,7 @@ class SmtpSink:
 
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **controller_kwargs)
 
-    def start(self) -> "SmtpSink":
+    def start(self) -> SmtpSink:
         self.controller.start()
         return self
 

@@ -55,8 +55,19 @@ def test_query_is_live_when_nobody_writes(warehouse):
 
 def test_query_to_parquet_and_export(warehouse, tmp_path):
     out = tmp_path / "f.parquet"
-    r = CliRunner().invoke(main, ["query", "--db", str(warehouse), "--format", "parquet", "-o", str(out),
-                                  "SELECT metric, value FROM findings ORDER BY value"])
+    r = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "--db",
+            str(warehouse),
+            "--format",
+            "parquet",
+            "-o",
+            str(out),
+            "SELECT metric, value FROM findings ORDER BY value",
+        ],
+    )
     assert r.exit_code == 0
     assert duckdb.sql(f"SELECT count(*) FROM '{out}'").fetchall() == [(12,)]
     r = CliRunner().invoke(main, ["export", str(tmp_path / "x"), "--db", str(warehouse)])

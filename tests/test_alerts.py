@@ -21,11 +21,13 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 def article(site: str, who: str, value: str) -> str:
-    return (f'<html lang="en"><head><meta property="og:site_name" content="{site}"><title>Update</title></head><body>'
-            f"<nav>Home | World | Tech</nav><article><h1>Tech exodus update</h1>"
-            f"<p>About {value} IT specialists have left Russia since 2022, according to {who}, who leads a research group.</p>"
-            "<p>The group combined payroll data with a survey of engineers and published its method in full.</p>"
-            f"</article><footer>(c) 2025 {site}</footer></body></html>")
+    return (
+        f'<html lang="en"><head><meta property="og:site_name" content="{site}"><title>Update</title></head><body>'
+        f"<nav>Home | World | Tech</nav><article><h1>Tech exodus update</h1>"
+        f"<p>About {value} IT specialists have left Russia since 2022, according to {who}, who leads a research group.</p>"
+        "<p>The group combined payroll data with a survey of engineers and published its method in full.</p>"
+        f"</article><footer>(c) 2025 {site}</footer></body></html>"
+    )
 
 
 def feed(base: str, paths: list[str]) -> str:
@@ -45,7 +47,9 @@ def local_topic(tmp_path: Path, base: str, extra: str = "") -> Path:
 def serve(httpserver, pages: dict[str, str]) -> str:
     base = httpserver.url_for("").rstrip("/")
     httpserver.clear()
-    httpserver.expect_request("/feed.xml").respond_with_data(feed(base, list(pages)), content_type="application/rss+xml")
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        feed(base, list(pages)), content_type="application/rss+xml"
+    )
     for path, html in pages.items():
         httpserver.expect_request(path).respond_with_data(html, content_type="text/html")
     return base
@@ -55,22 +59,34 @@ def test_new_outlet_repeating_a_known_figure_adds_a_source_and_sends_nothing(htt
     base = serve(httpserver, {"/a.html": article("Ledger", "Anna Volkova", "150,000")})
     topic, db, outbox = local_topic(tmp_path, base), tmp_path / "w.duckdb", tmp_path / "outbox"
     assert run_monitor(topic, db, outbox).alerts_sent == 1
-    serve(httpserver, {"/a.html": article("Ledger", "Anna Volkova", "150,000"),
-                       "/b.html": article("Baltic Wire", "Anna Volkova", "150,000")})
+    serve(
+        httpserver,
+        {
+            "/a.html": article("Ledger", "Anna Volkova", "150,000"),
+            "/b.html": article("Baltic Wire", "Anna Volkova", "150,000"),
+        },
+    )
     second = run_monitor(topic, db, outbox)
     assert (second.articles_new, second.findings_new, second.alerts_sent) == (1, 0, 0)
     assert len(list(outbox.glob("*.eml"))) == 1
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT n_sources, n_outlets FROM findings_overview WHERE value = 150000").fetchall() == [(2, 2)]
+        assert con.execute("SELECT n_sources, n_outlets FROM findings_overview WHERE value = 150000").fetchall() == [
+            (2, 2)
+        ]
 
 
 def test_require_second_source_holds_a_finding_until_another_outlet_reports_it(httpserver, tmp_path):
     base = serve(httpserver, {"/a.html": article("Ledger", "Anna Volkova", "150,000")})
-    topic = local_topic(tmp_path, base, "[alert]\nmetrics = [\"it_emigrants\"]\nrequire_second_source = true\n")
+    topic = local_topic(tmp_path, base, '[alert]\nmetrics = ["it_emigrants"]\nrequire_second_source = true\n')
     db, outbox = tmp_path / "w.duckdb", tmp_path / "outbox"
     assert run_monitor(topic, db, outbox).alerts_sent == 0
-    serve(httpserver, {"/a.html": article("Ledger", "Anna Volkova", "150,000"),
-                       "/b.html": article("Baltic Wire", "Anna Volkova", "150,000")})
+    serve(
+        httpserver,
+        {
+            "/a.html": article("Ledger", "Anna Volkova", "150,000"),
+            "/b.html": article("Baltic Wire", "Anna Volkova", "150,000"),
+        },
+    )
     assert run_monitor(topic, db, outbox).alerts_sent == 1
     assert run_monitor(topic, db, outbox).alerts_sent == 0
 
@@ -90,17 +106,30 @@ def tls_smtp(tmp_path):
         return AuthResult(success=ok, handled=False)
 
     sink = SmtpSink()
-    sink.controller = Controller(sink.controller.handler, hostname="127.0.0.1", port=sink.port, tls_context=server_ctx,
-                                 require_starttls=True, authenticator=authenticator, auth_require_tls=True,
-                                 auth_exclude_mechanism=["LOGIN"])
+    sink.controller = Controller(
+        sink.controller.handler,
+        hostname="127.0.0.1",
+        port=sink.port,
+        tls_context=server_ctx,
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_require_tls=True,
+        auth_exclude_mechanism=["LOGIN"],
+    )
     sink.start()
     yield sink, ca_file
     sink.stop()
 
 
 def use_tls_smtp(monkeypatch, sink, ca_file, password: str) -> None:
-    for key, value in {"HOST": "127.0.0.1", "PORT": str(sink.port), "STARTTLS": "1", "CA_FILE": str(ca_file),
-                       "USER": "monitor", "PASSWORD": password}.items():
+    for key, value in {
+        "HOST": "127.0.0.1",
+        "PORT": str(sink.port),
+        "STARTTLS": "1",
+        "CA_FILE": str(ca_file),
+        "USER": "monitor",
+        "PASSWORD": password,
+    }.items():
         monkeypatch.setenv(f"DRAINWATCH_SMTP_{key}", value)
 
 
@@ -133,7 +162,7 @@ def test_a_failed_run_notifies_once_per_failing_streak(topic_file, tmp_path):
     assert len(notices()) == 1
     assert b"A drainwatch run failed as a whole." in notices()[0].read_bytes()
     run_monitor(topic_file, tmp_path / "ok.duckdb", outbox)  # a success ends the streak
-    with pytest.raises(Exception):
+    with pytest.raises(Exception, match="db-is-a-folder"):
         run_monitor(topic_file, broken_db, outbox)
     assert len(notices()) == 2
 
@@ -161,13 +190,19 @@ def test_killed_between_send_and_mark_resends_with_the_same_message_id(topic_fil
     from prefect.settings import PREFECT_API_URL
 
     port, received, pidfile = free_port(), tmp_path / "received.txt", tmp_path / "kill-me"
-    server = subprocess.Popen([sys.executable, "-c", KILL_ON_DATA, str(port), str(received), str(pidfile)],
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", KILL_ON_DATA, str(port), str(received), str(pidfile)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert server.stdout.readline().strip() == "ready"
-        env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "DRAINWATCH_SMTP_HOST": "127.0.0.1",
-               "DRAINWATCH_SMTP_PORT": str(port), "DRAINWATCH_DB": str(tmp_path / "w.duckdb"),
-               "DRAINWATCH_OUTBOX": str(tmp_path / "outbox")}
+        env = {
+            **os.environ,
+            "PREFECT_API_URL": PREFECT_API_URL.value(),
+            "DRAINWATCH_SMTP_HOST": "127.0.0.1",
+            "DRAINWATCH_SMTP_PORT": str(port),
+            "DRAINWATCH_DB": str(tmp_path / "w.duckdb"),
+            "DRAINWATCH_OUTBOX": str(tmp_path / "outbox"),
+        }
         cmd = [str(Path(sys.executable).parent / "drainwatch"), "run", "--topic", str(topic_file)]
         victim = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
         pidfile.write_text(str(victim.pid))

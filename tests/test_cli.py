@@ -32,7 +32,9 @@ def test_missing_topic_file_is_exit_2_naming_the_file(tmp_path):
 
 def test_malformed_key_is_exit_2_naming_file_and_key(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('[sources]\nfeeds = "http://127.0.0.1/feed.xml"\ngdelt_doc_api = ""\ngdelt_query = ""\nnews_search_rss = ""\nnews_search_queries = []\n')
+    bad.write_text(
+        '[sources]\nfeeds = "http://127.0.0.1/feed.xml"\ngdelt_doc_api = ""\ngdelt_query = ""\nnews_search_rss = ""\nnews_search_queries = []\n'
+    )
     result = CliRunner().invoke(main, ["run", "--topic", str(bad)])
     assert result.exit_code == 2
     assert result.output == f"Error: {bad}: sources.feeds: must be list, got 'http://127.0.0.1/feed.xml'\n"
@@ -40,7 +42,7 @@ def test_malformed_key_is_exit_2_naming_file_and_key(tmp_path):
 
 def test_missing_key_is_exit_2(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('[sources]\nfeeds = []\n')
+    bad.write_text("[sources]\nfeeds = []\n")
     result = CliRunner().invoke(main, ["run", "--topic", str(bad)])
     assert result.exit_code == 2
     assert result.output == f"Error: {bad}: sources.gdelt_doc_api: missing\n"
@@ -81,8 +83,9 @@ def test_query_reads_the_warehouse_read_only(tmp_path):
     runner = CliRunner()
     ok = runner.invoke(main, ["query", "--db", str(db), "SELECT count(*) AS n FROM articles"])
     assert ok.exit_code == 0 and ok.output.splitlines()[0].strip() == "n" and ok.output.splitlines()[2].strip() == "0"
-    as_json = runner.invoke(main, ["query", "--db", str(db), "--format", "json", "-p", "m", "it_shortage",
-                                   "SELECT $m AS metric"])
+    as_json = runner.invoke(
+        main, ["query", "--db", str(db), "--format", "json", "-p", "m", "it_shortage", "SELECT $m AS metric"]
+    )
     assert as_json.output == '{"metric": "it_shortage"}\n'
     write = runner.invoke(main, ["query", "--db", str(db), "DELETE FROM articles"])
     assert write.exit_code == 1 and write.output.startswith(f"Error: {db}: ")
@@ -99,4 +102,6 @@ def test_extract_prints_jsonl_with_source(tmp_path):
     assert [(r["metric"], r["value"], r["qualifier"], r["source"]) for r in rows] == [
         ("it_emigrants", 140000.0, "approx", str(page))
     ]
-    assert {"low", "high", "unit", "currency", "subject", "speaker", "period", "sentence", "sentence_start"} <= rows[0].keys()
+    assert {"low", "high", "unit", "currency", "subject", "speaker", "period", "sentence", "sentence_start"} <= rows[
+        0
+    ].keys()

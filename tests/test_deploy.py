@@ -35,7 +35,7 @@ def test_prefect_yaml_points_at_the_flow_with_its_parameters():
 
 
 def test_env_example_names_only_settings_the_code_reads():
-    settings_src = (ROOT / "drainwatch" / "settings.py").read_text()
+    settings_src = (ROOT / "core" / "settings.py").read_text()
     for line in (DEPLOY / "drainwatch.env.example").read_text().splitlines():
         if line and not line.startswith("#"):
             assert f'"{line.split("=")[0]}"' in settings_src

@@ -14,11 +14,13 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 def page(value: str, who: str = "Anna Volkova", site: str = "Ledger", extra: str = "") -> str:
-    return (f'<html lang="en"><head><meta property="og:site_name" content="{site}"><title>Update</title></head><body>'
-            f"<nav>Home | World</nav><article><h1>Tech exodus update</h1>"
-            f"<p>About {value} IT specialists have left Russia since 2022, according to {who}, who leads a research group.</p>"
-            f"<p>The group combined payroll data with a survey of engineers and published its method in full.{extra}</p>"
-            "</article><footer>(c) 2025</footer></body></html>")
+    return (
+        f'<html lang="en"><head><meta property="og:site_name" content="{site}"><title>Update</title></head><body>'
+        f"<nav>Home | World</nav><article><h1>Tech exodus update</h1>"
+        f"<p>About {value} IT specialists have left Russia since 2022, according to {who}, who leads a research group.</p>"
+        f"<p>The group combined payroll data with a survey of engineers and published its method in full.{extra}</p>"
+        "</article><footer>(c) 2025</footer></body></html>"
+    )
 
 
 def rss(items: list[str], base: str = "") -> str:
@@ -29,8 +31,10 @@ def rss(items: list[str], base: str = "") -> str:
 def topic(tmp_path, base: str, feeds=("/feed.xml",), fetch: str = "host_delay = 0.0\nbackoff = 0.05\n"):
     t = tmp_path / "topic.toml"
     feed_list = ", ".join(f'"{base}{f}"' for f in feeds)
-    t.write_text(f"[fetch]\n{fetch}\n[sources]\nfeeds = [{feed_list}]\ngdelt_doc_api = \"\"\ngdelt_query = \"\"\n"
-                 "news_search_rss = \"\"\nnews_search_queries = []\n")
+    t.write_text(
+        f'[fetch]\n{fetch}\n[sources]\nfeeds = [{feed_list}]\ngdelt_doc_api = ""\ngdelt_query = ""\n'
+        'news_search_rss = ""\nnews_search_queries = []\n'
+    )
     return t
 
 
@@ -60,7 +64,9 @@ def test_second_run_sends_only_conditional_requests_and_fetches_no_article(https
     seen = len(httpserver.log)
     second = run_monitor(topic(tmp_path, base), db, out)
     later = httpserver.log[seen:]
-    assert [(r.path, r.headers.get("If-None-Match"), resp.status_code) for r, resp in later] == [("/feed.xml", '"v1"', 304)]
+    assert [(r.path, r.headers.get("If-None-Match"), resp.status_code) for r, resp in later] == [
+        ("/feed.xml", '"v1"', 304)
+    ]
     assert second.articles_new == 0 and second.status == "complete"
     assert q(db, "SELECT last_status FROM sources") == [("not_modified",)]
 
@@ -70,9 +76,12 @@ def test_stale_validator_with_a_changed_body_is_read_and_an_unchanged_body_is_no
     items = [["/a.html"]]
     # This server sends the same ETag whatever the body, and never answers 304.
     httpserver.expect_request("/feed.xml").respond_with_handler(
-        lambda r: Response(rss(items[0], base), content_type="application/rss+xml", headers={"ETag": '"stale"'}))
+        lambda r: Response(rss(items[0], base), content_type="application/rss+xml", headers={"ETag": '"stale"'})
+    )
     httpserver.expect_request("/a.html").respond_with_data(page("150,000"), content_type="text/html")
-    httpserver.expect_request("/c.html").respond_with_data(page("95,000", "Lev Marin", "Wire"), content_type="text/html")
+    httpserver.expect_request("/c.html").respond_with_data(
+        page("95,000", "Lev Marin", "Wire"), content_type="text/html"
+    )
     db, out = tmp_path / "w.duckdb", tmp_path / "out"
     run_monitor(topic(tmp_path, base), db, out)
     unchanged = run_monitor(topic(tmp_path, base), db, out)
@@ -98,7 +107,10 @@ def test_503_then_200_honours_retry_after(httpserver, tmp_path):
     summary = run_monitor(topic(tmp_path, base), db, tmp_path / "out")
     assert summary.articles_new == 1 and summary.status == "complete"
     assert len(calls) == 2 and calls[1] - calls[0] >= 0.95
-    assert q(db, "SELECT attempt, status FROM fetch_log WHERE url LIKE '%/a.html' ORDER BY attempt") == [(1, 503), (2, 200)]
+    assert q(db, "SELECT attempt, status FROM fetch_log WHERE url LIKE '%/a.html' ORDER BY attempt") == [
+        (1, 503),
+        (2, 200),
+    ]
 
 
 def test_a_slow_page_times_out_and_waits_for_the_next_run(httpserver, tmp_path):
@@ -108,19 +120,26 @@ def test_a_slow_page_times_out_and_waits_for_the_next_run(httpserver, tmp_path):
         time.sleep(1.5)
         return Response(page("150,000"), content_type="text/html")
 
-    httpserver.expect_request("/feed.xml").respond_with_data(rss(["/slow.html"], base), content_type="application/rss+xml")
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(["/slow.html"], base), content_type="application/rss+xml"
+    )
     httpserver.expect_request("/slow.html").respond_with_handler(slow)
     db = tmp_path / "w.duckdb"
-    summary = run_monitor(topic(tmp_path, base, fetch="host_delay = 0.0\ntimeout = 0.5\nattempts = 1\n"), db, tmp_path / "out")
+    summary = run_monitor(
+        topic(tmp_path, base, fetch="host_delay = 0.0\ntimeout = 0.5\nattempts = 1\n"), db, tmp_path / "out"
+    )
     assert summary.status == "partial" and [e.reason for e in summary.errors] == ["timeout"]
     assert q(db, "SELECT status, attempts, last_error FROM candidates") == [("discovered", 1, "timeout")]
 
 
 def test_oversized_page_redirect_loop_non_html_and_robots(httpserver, tmp_path):
     base = httpserver.url_for("").rstrip("/")
-    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    httpserver.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow: /private/\n", content_type="text/plain"
+    )
     httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(["/big.html", "/loop1", "/private/a.html", "/ok.html"], base), content_type="application/rss+xml")
+        rss(["/big.html", "/loop1", "/private/a.html", "/ok.html"], base), content_type="application/rss+xml"
+    )
     httpserver.expect_request("/big.html").respond_with_data(b"<html>" + b"x" * 8_000_000, content_type="text/html")
     httpserver.expect_request("/loop1").respond_with_data("", status=302, headers={"Location": f"{base}/loop2"})
     httpserver.expect_request("/loop2").respond_with_data("", status=302, headers={"Location": f"{base}/loop1"})
@@ -129,7 +148,12 @@ def test_oversized_page_redirect_loop_non_html_and_robots(httpserver, tmp_path):
     db = tmp_path / "w.duckdb"
     summary = run_monitor(topic(tmp_path, base), db, tmp_path / "out")
     assert summary.articles_new == 1
-    reasons = dict(q(db, "SELECT regexp_extract(discovered_url, '/([^/]+)$', 1), last_error FROM candidates WHERE status = 'dropped'"))
+    reasons = dict(
+        q(
+            db,
+            "SELECT regexp_extract(discovered_url, '/([^/]+)$', 1), last_error FROM candidates WHERE status = 'dropped'",
+        )
+    )
     assert reasons == {"big.html": "too_large", "loop1": "too_many_redirects", "a.html": "robots_disallowed"}
     assert "/private/a.html" not in paths(httpserver)
     assert paths(httpserver).count("/robots.txt") == 1
@@ -137,11 +161,15 @@ def test_oversized_page_redirect_loop_non_html_and_robots(httpserver, tmp_path):
 
 def test_windows_1251_page_with_the_charset_only_in_a_meta_tag(httpserver, tmp_path):
     base = httpserver.url_for("").rstrip("/")
-    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251"><title>Новости</title>'
-            "</head><body><nav>Главная | Мир</nav><article><h1>Отток кадров</h1>"
-            "<p>По оценке ассоциации, около 120 тыс. IT-специалистов уехали из России в 2022 году.</p>"
-            "<p>Данные собраны по опросам работодателей и не учитывают фрилансеров.</p></article></body></html>")
-    httpserver.expect_request("/feed.xml").respond_with_data(rss(["/ru.html"], base), content_type="application/rss+xml")
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251"><title>Новости</title>'
+        "</head><body><nav>Главная | Мир</nav><article><h1>Отток кадров</h1>"
+        "<p>По оценке ассоциации, около 120 тыс. IT-специалистов уехали из России в 2022 году.</p>"
+        "<p>Данные собраны по опросам работодателей и не учитывают фрилансеров.</p></article></body></html>"
+    )
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(["/ru.html"], base), content_type="application/rss+xml"
+    )
     httpserver.expect_request("/ru.html").respond_with_data(html.encode("cp1251"), content_type="text/html")
     db = tmp_path / "w.duckdb"
     run_monitor(topic(tmp_path, base), db, tmp_path / "out")
@@ -151,10 +179,13 @@ def test_windows_1251_page_with_the_charset_only_in_a_meta_tag(httpserver, tmp_p
 
 def test_syndicated_copy_is_one_story_and_one_finding_with_two_sources(httpserver, tmp_path):
     base = httpserver.url_for("").rstrip("/")
-    httpserver.expect_request("/feed.xml").respond_with_data(rss(["/a.html", "/copy.html"], base), content_type="application/rss+xml")
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(["/a.html", "/copy.html"], base), content_type="application/rss+xml"
+    )
     httpserver.expect_request("/a.html").respond_with_data(page("150,000", site="Ledger"), content_type="text/html")
     httpserver.expect_request("/copy.html").respond_with_data(
-        page("150,000", site="Baltic Wire", extra=" This story first ran in the Ledger."), content_type="text/html")
+        page("150,000", site="Baltic Wire", extra=" This story first ran in the Ledger."), content_type="text/html"
+    )
     db = tmp_path / "w.duckdb"
     run_monitor(topic(tmp_path, base), db, tmp_path / "out")
     assert q(db, "SELECT n_articles, n_outlets FROM stories") == [(2, 2)]
@@ -166,11 +197,16 @@ def test_feed_with_a_broken_tail_and_relative_links(httpserver, tmp_path):
     broken = rss(["/a.html", "b.html"])[:-23]  # relative links, and the document cut off before its end
     httpserver.expect_request("/news/feed.xml").respond_with_data(broken, content_type="application/rss+xml")
     httpserver.expect_request("/a.html").respond_with_data(page("150,000"), content_type="text/html")
-    httpserver.expect_request("/news/b.html").respond_with_data(page("90,000", "Lev Marin", "Wire"), content_type="text/html")
+    httpserver.expect_request("/news/b.html").respond_with_data(
+        page("90,000", "Lev Marin", "Wire"), content_type="text/html"
+    )
     db = tmp_path / "w.duckdb"
     summary = run_monitor(topic(tmp_path, base, feeds=("/news/feed.xml",)), db, tmp_path / "out")
     assert summary.sources_failed == 0 and summary.articles_new == 2
-    assert sorted(u for (u,) in q(db, "SELECT discovered_url FROM candidates")) == [f"{base}/a.html", f"{base}/news/b.html"]
+    assert sorted(u for (u,) in q(db, "SELECT discovered_url FROM candidates")) == [
+        f"{base}/a.html",
+        f"{base}/news/b.html",
+    ]
 
 
 def test_no_request_to_a_host_starts_sooner_than_the_delay(httpserver, tmp_path):
@@ -181,13 +217,16 @@ def test_no_request_to_a_host_starts_sooner_than_the_delay(httpserver, tmp_path)
         def handler(request):
             arrivals.append(time.monotonic())
             return Response(body, content_type=ctype)
+
         return handler
 
     pages = [f"/p{i}.html" for i in range(5)]
     httpserver.expect_request("/feed.xml").respond_with_handler(timed(rss(pages, base), "application/rss+xml"))
     httpserver.expect_request("/robots.txt").respond_with_handler(timed("User-agent: *\nAllow: /\n", "text/plain"))
     for i, p in enumerate(pages):
-        httpserver.expect_request(p).respond_with_handler(timed(page(f"{100 + i},000", f"Person Number{i}"), "text/html"))
+        httpserver.expect_request(p).respond_with_handler(
+            timed(page(f"{100 + i},000", f"Person Number{i}"), "text/html")
+        )
     run_monitor(topic(tmp_path, base, fetch="host_delay = 0.3\n"), tmp_path / "w.duckdb", tmp_path / "out")
     assert len(arrivals) == 7
     gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]

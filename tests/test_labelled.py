@@ -8,14 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from drainwatch.topic import load_topic
+from core.figures import CORE_METRICS
+from core.topic import load_topic
+from extractors.cues import Cues
 from extractors.figures import extract_figures
-from extractors.records import CORE_METRICS
 
 from .conftest import TOPIC
 
-CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "labelled.jsonl").read_text().splitlines() if line.strip()]
-CUES = load_topic(TOPIC).cues()
+CASES = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "data" / "labelled.jsonl").read_text().splitlines()
+    if line.strip()
+]
+CUES = Cues.from_mapping(load_topic(TOPIC).cue_words)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['lang']}-{c['description']}" for c in CASES])

@@ -10,9 +10,18 @@ from extractors.sentences import split_sentences
 
 @pytest.mark.parametrize(
     "raw, magnitude, value",
-    [("100,000", False, 100000), ("100.000", False, 100000), ("100 000", False, 100000),
-     ("100\u202f000", False, 100000), ("1.3", True, 1.3), ("1,3", True, 1.3), ("1,300", False, 1300),
-     ("1,300,000.5", False, 1300000.5), ("1.300.000,5", False, 1300000.5), ("12,5", False, 12.5)],
+    [
+        ("100,000", False, 100000),
+        ("100.000", False, 100000),
+        ("100 000", False, 100000),
+        ("100\u202f000", False, 100000),
+        ("1.3", True, 1.3),
+        ("1,3", True, 1.3),
+        ("1,300", False, 1300),
+        ("1,300,000.5", False, 1300000.5),
+        ("1.300.000,5", False, 1300000.5),
+        ("12,5", False, 12.5),
+    ],
 )
 def test_parse_digits(raw, magnitude, value):
     assert parse_digits(raw, magnitude) == value
@@ -56,11 +65,23 @@ def test_money_has_a_currency():
 
 @pytest.mark.parametrize(
     "text, reason",
-    [("in 2022", "year"), ("on May 17", "date"), ("February 24 invasion", "date"), ("a 31-year-old", "age"),
-     ("at 8 a.m.", "time"), ("ten months later", "duration"), ("2,000 miles", "distance"),
-     ("the 9M544 missile", "model_number"), ("5 Comment(s)", "counter"), ("1500 / 1500", "counter"),
-     ("by 1.5 times", "ratio"), ("tens of thousands of", None), ("on 2025-10-14", "date"),
-     ("call +7 495 123-45-67", "phone"), ("see https://x.org/story?id=100000", "url")],
+    [
+        ("in 2022", "year"),
+        ("on May 17", "date"),
+        ("February 24 invasion", "date"),
+        ("a 31-year-old", "age"),
+        ("at 8 a.m.", "time"),
+        ("ten months later", "duration"),
+        ("2,000 miles", "distance"),
+        ("the 9M544 missile", "model_number"),
+        ("5 Comment(s)", "counter"),
+        ("1500 / 1500", "counter"),
+        ("by 1.5 times", "ratio"),
+        ("tens of thousands of", None),
+        ("on 2025-10-14", "date"),
+        ("call +7 495 123-45-67", "phone"),
+        ("see https://x.org/story?id=100000", "url"),
+    ],
 )
 def test_rejections(text, reason):
     mentions, rejected = find_mentions(text)
@@ -70,10 +91,15 @@ def test_rejections(text, reason):
 
 
 def test_sentences_keep_offsets_and_skip_abbreviations():
-    text = "Mr. Ivanov left at 8 a.m. on Monday. \"It is over,\" he said.\nHeadline without a stop\nU.S. officials agreed."
+    text = (
+        'Mr. Ivanov left at 8 a.m. on Monday. "It is over," he said.\nHeadline without a stop\nU.S. officials agreed.'
+    )
     sentences = split_sentences(text)
     assert [s.text for s in sentences] == [
-        "Mr. Ivanov left at 8 a.m. on Monday.", "\"It is over,\" he said.", "Headline without a stop", "U.S. officials agreed.",
+        "Mr. Ivanov left at 8 a.m. on Monday.",
+        '"It is over," he said.',
+        "Headline without a stop",
+        "U.S. officials agreed.",
     ]
-    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert all(text[s.start : s.end] == s.text for s in sentences)
     assert [s.paragraph for s in sentences] == [1, 1, 2, 3]

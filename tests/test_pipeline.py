@@ -55,9 +55,13 @@ def test_feed_to_one_email_then_a_second_run_adds_nothing(topic_file, tmp_path, 
             "SELECT n_sources, n_outlets, comparison FROM findings_overview WHERE metric = 'it_emigrants' AND value = 150000"
         ).fetchall()
         assert row == [(2, 2, "higher")]
-        same = con.execute("SELECT comparison FROM findings WHERE metric = 'it_emigrants' AND value = 100000").fetchall()
+        same = con.execute(
+            "SELECT comparison FROM findings WHERE metric = 'it_emigrants' AND value = 100000"
+        ).fetchall()
         assert same == [("same",)]
-        assert con.execute("SELECT count(*) FROM figures WHERE finding_id IS NULL AND metric <> 'other'").fetchall() == [(0,)]
+        assert con.execute(
+            "SELECT count(*) FROM figures WHERE finding_id IS NULL AND metric <> 'other'"
+        ).fetchall() == [(0,)]
         assert con.execute("SELECT status FROM runs").fetchall() == [("complete",)]
 
     before = counts(db)
@@ -125,7 +129,9 @@ def test_failed_sources_and_pages_are_recorded_and_the_run_is_partial(httpserver
     httpserver.expect_request("/feed.xml").respond_with_data(
         _feed(base, ["/ok.html", "/gone.html", "/report.pdf"]), content_type="application/rss+xml"
     )
-    httpserver.expect_request("/broken.xml").respond_with_data("<rss><channel><item><title>unfinished", content_type="application/rss+xml")
+    httpserver.expect_request("/broken.xml").respond_with_data(
+        "<rss><channel><item><title>unfinished", content_type="application/rss+xml"
+    )
     httpserver.expect_request("/ok.html").respond_with_data(ARTICLE, content_type="text/html; charset=utf-8")
     httpserver.expect_request("/gone.html").respond_with_data("missing", status=404)
     httpserver.expect_request("/report.pdf").respond_with_data(b"%PDF-1.4 ...", content_type="application/pdf")

@@ -5,18 +5,19 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drainwatch.topic import load_topic
+from core.figures import METRICS, QUALIFIERS, UNITS
+from core.topic import load_topic
+from extractors.cues import Cues
 from extractors.figures import extract_figures
-from extractors.records import METRICS, QUALIFIERS, UNITS
 
 from .conftest import TOPIC
 
-CUES = load_topic(TOPIC).cues()
+CUES = Cues.from_mapping(load_topic(TOPIC).cue_words)
 WORDS = st.sampled_from(
     "about around up to more than at least between and from to IT specialists programmers people Russians "
     "left fled returned shortage deficit workforce could percent % per cent thousand million K M тыс. млн "
     "около более до уехали вернулись дефицит айтишников человек Russia России of them из них said according "
-    "Maksut Shadayev he said , . ; — - -- ( ) \" « » 2022 May 17 31-year-old $ € 9M544 / \n".split(" ")
+    'Maksut Shadayev he said , . ; — - -- ( ) " « » 2022 May 17 31-year-old $ € 9M544 / \n'.split(" ")
 )
 NUMBERS = st.one_of(
     st.integers(min_value=0, max_value=10**12).map(str),
@@ -36,12 +37,12 @@ def _well_formed(text: str) -> None:
                 assert f.low <= f.value
             if f.high is not None:
                 assert f.value <= f.high
-        assert text[f.sentence_start:f.sentence_end] == f.sentence
+        assert text[f.sentence_start : f.sentence_end] == f.sentence
         assert f.sentence_start <= f.number_start < f.number_end <= f.sentence_end
-        assert text[f.number_start:f.number_end] == f.number_text
+        assert text[f.number_start : f.number_end] == f.number_text
         assert (f.currency is not None) == (f.unit == "money")
     for r in ex.rejected:
-        assert text[r.start:r.end] == r.text
+        assert text[r.start : r.end] == r.text
 
 
 @settings(max_examples=300, deadline=None)

@@ -11,16 +11,19 @@ from pathlib import Path
 
 import pytest
 
+from core.figures import CORE_METRICS
+from core.topic import load_topic
 from drainwatch.evaluate import Labelled, predict, read_gold, score
-from drainwatch.topic import load_topic
+from extractors.cues import Cues
 from extractors.figures import extract_figures
-from extractors.records import CORE_METRICS
 
 from .conftest import SHARED, TOPIC
 
 FLOORS = json.loads((Path(__file__).parent / "eval_floors.json").read_text())
-CUES = load_topic(TOPIC).cues()
-DEVSET = [json.loads(x) for x in (Path(__file__).parent / "data" / "labelled.jsonl").read_text().splitlines() if x.strip()]
+CUES = Cues.from_mapping(load_topic(TOPIC).cue_words)
+DEVSET = [
+    json.loads(x) for x in (Path(__file__).parent / "data" / "labelled.jsonl").read_text().splitlines() if x.strip()
+]
 
 
 def devset_report():
@@ -28,8 +31,11 @@ def devset_report():
     for i, case in enumerate(DEVSET):
         art = f"dev{i}"
         gold += [Labelled(art, e["metric"], e["unit"], float(e["value"])) for e in case["expected"]]
-        predicted += [Labelled(art, f.metric, f.unit, f.value) for f in extract_figures(case["text"], CUES).figures
-                      if f.metric in CORE_METRICS and f.value is not None]
+        predicted += [
+            Labelled(art, f.metric, f.unit, f.value)
+            for f in extract_figures(case["text"], CUES).figures
+            if f.metric in CORE_METRICS and f.value is not None
+        ]
     # Every case counts as an article; those with no expected figure are the off-topic ones.
     return score(predicted, gold, [f"dev{i}" for i in range(len(DEVSET))])
 
@@ -49,7 +55,10 @@ def test_no_core_figure_on_off_topic_paragraphs():
 @pytest.mark.skipif(not (SHARED / "seeds_gold.jsonl").exists(), reason="../shared is not present")
 def test_seeds_f1_floor():
     paths = sorted((SHARED / "seeds").glob("*.txt"))
-    r = score(predict(paths, CUES, lambda p: p.read_text(encoding="utf-8")), read_gold(SHARED / "seeds_gold.jsonl"),
-              [p.stem.split("_")[0] for p in paths])
+    r = score(
+        predict(paths, CUES, lambda p: p.read_text(encoding="utf-8")),
+        read_gold(SHARED / "seeds_gold.jsonl"),
+        [p.stem.split("_")[0] for p in paths],
+    )
     assert r.overall.f1 >= FLOORS["seeds_f1"] - 1e-9
     assert r.false_alarms_off_topic == 0

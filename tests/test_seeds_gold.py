@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
+from core.figures import CORE_METRICS
 from drainwatch.cli import main
-from extractors.records import CORE_METRICS
 
 from .conftest import SHARED
 
@@ -37,8 +37,10 @@ def test_every_gold_figure_and_no_other_core_figure():
 
 
 def test_gold_qualifiers_and_speakers():
-    gold = {(g["article"], g["metric"], float(g["value"])): g for g in
-            (json.loads(x) for x in (SHARED / "seeds_gold.jsonl").read_text().splitlines() if x.strip())}
+    gold = {
+        (g["article"], g["metric"], float(g["value"])): g
+        for g in (json.loads(x) for x in (SHARED / "seeds_gold.jsonl").read_text().splitlines() if x.strip())
+    }
     for r in _extract_seeds():
         g = gold.get((r["source"].rsplit("/", 1)[-1][:3], r["metric"], float(r["value"])))
         if g is None:

@@ -35,8 +35,20 @@ def test_serve_runs_on_schedule_and_the_schedule_survives_a_stop(topic_file, tmp
     db, port = tmp_path / "w.duckdb", free_port()
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
-    cmd = [str(Path(sys.executable).parent / "drainwatch"), "serve", "--topic", str(topic_file), "--db", str(db),
-           "--outbox", str(tmp_path / "outbox"), "--cron", "* * * * *", "--prefect-port", str(port)]
+    cmd = [
+        str(Path(sys.executable).parent / "drainwatch"),
+        "serve",
+        "--topic",
+        str(topic_file),
+        "--db",
+        str(db),
+        "--outbox",
+        str(tmp_path / "outbox"),
+        "--cron",
+        "* * * * *",
+        "--prefect-port",
+        str(port),
+    ]
     server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 240
@@ -49,8 +61,12 @@ def test_serve_runs_on_schedule_and_the_schedule_survives_a_stop(topic_file, tmp
         server.wait(timeout=90)
 
     # Start the Prefect server again on the same state: the schedule is still there and active.
-    prefect = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1",
-                                "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    prefect = subprocess.Popen(
+        [str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         from drainwatch.serve_cmd import _healthy
 

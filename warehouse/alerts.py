@@ -6,9 +6,9 @@ after delivery; each finding belongs to one alert, ever, so nothing is alerted t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
 
 import duckdb
 
@@ -55,7 +55,10 @@ class QueuedAlert:
 
 
 def findings_to_alert(
-    con: duckdb.DuckDBPyConnection, topic: str, metrics: Sequence[str], min_relative_change: float,
+    con: duckdb.DuckDBPyConnection,
+    topic: str,
+    metrics: Sequence[str],
+    min_relative_change: float,
     min_outlets: int = 1,
 ) -> list[FindingForAlert]:
     """Findings of `metrics` not alerted yet that differ from the baseline enough."""
@@ -80,13 +83,19 @@ def findings_to_alert(
                WHERE g.finding_id = ? ORDER BY a.fetched_at, a.canonical_url""",
             [r[0]],
         ).fetchall()
-        out.append(FindingForAlert(*r, sources=tuple(SourceRef(*x) for x in refs)))
+        out.append(FindingForAlert(*r, sources=tuple(SourceRef(*x) for x in refs)))  # type: ignore[misc]  # r has the 11 columns before sources
     return out
 
 
 def queue_alert(
-    con: duckdb.DuckDBPyConnection, run_id: str, alert_id: str, subject: str, message_id: str,
-    recipients: Sequence[str], message: bytes, finding_ids: Sequence[str],
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    alert_id: str,
+    subject: str,
+    message_id: str,
+    recipients: Sequence[str],
+    message: bytes,
+    finding_ids: Sequence[str],
 ) -> bool:
     """Queue one alert for `finding_ids`; False when they were queued already (a rerun)."""
     with transaction(con):
@@ -96,9 +105,7 @@ def queue_alert(
             "INSERT INTO alerts (alert_id, run_id, created_at, subject, message_id, recipients, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [alert_id, run_id, now(), subject, message_id, ", ".join(recipients), message.decode("utf-8")],
         )
-        con.executemany(
-            "INSERT INTO alert_findings VALUES (?, ?)", [[fid, alert_id] for fid in finding_ids]
-        )
+        con.executemany("INSERT INTO alert_findings VALUES (?, ?)", [[fid, alert_id] for fid in finding_ids])
     return True
 
 
@@ -133,6 +140,4 @@ def mark_sent(con: duckdb.DuckDBPyConnection, alert_id: str, transport: str) -> 
 
 def mark_failed(con: duckdb.DuckDBPyConnection, alert_id: str, error: str) -> None:
     with transaction(con):
-        con.execute(
-            "UPDATE alerts SET attempts = attempts + 1, last_error = ? WHERE alert_id = ?", [error, alert_id]
-        )
+        con.execute("UPDATE alerts SET attempts = attempts + 1, last_error = ? WHERE alert_id = ?", [error, alert_id])

@@ -9,12 +9,13 @@ speaker or an unknown one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 import duckdb
 
-from drainwatch.records import short_hash
+from core.records import short_hash
 
 from .db import transaction
 from .store import now
@@ -74,15 +75,33 @@ def assign_findings(con: duckdb.DuckDBPyConnection, topic: str, run_id: str, met
                     [seen, speaker, finding_id],
                 )
             else:
-                base = [r[0] for r in con.execute(
-                    "SELECT value FROM baseline WHERE topic = ? AND metric = ? AND unit = ?", [topic, metric, unit]
-                ).fetchall()]
+                base = [
+                    r[0]
+                    for r in con.execute(
+                        "SELECT value FROM baseline WHERE topic = ? AND metric = ? AND unit = ?", [topic, metric, unit]
+                    ).fetchall()
+                ]
                 c = compare(value, base)
                 finding_id = short_hash(topic, metric, unit, f"{value:.6g}", (speaker or "").casefold())
                 con.execute(
                     "INSERT OR IGNORE INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [finding_id, topic, metric, unit, value, low, high, qualifier, speaker, seen or now(),
-                     seen or now(), run_id, c.kind, c.baseline_value, c.relative_change],
+                    [
+                        finding_id,
+                        topic,
+                        metric,
+                        unit,
+                        value,
+                        low,
+                        high,
+                        qualifier,
+                        speaker,
+                        seen or now(),
+                        seen or now(),
+                        run_id,
+                        c.kind,
+                        c.baseline_value,
+                        c.relative_change,
+                    ],
                 )
                 created.append(finding_id)
             con.execute("UPDATE figures SET finding_id = ? WHERE figure_id = ?", [finding_id, fid])

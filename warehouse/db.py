@@ -7,13 +7,13 @@ each pipeline step opens, does one short transaction, and closes.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
-from drainwatch.errors import WarehouseError
+from core.errors import WarehouseError
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -85,7 +85,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             raise
         con.execute("COMMIT")
     except duckdb.Error as exc:
-        raise WarehouseError("warehouse", f"write failed, nothing of it was stored ({str(exc).splitlines()[0]})") from None
+        raise WarehouseError(
+            "warehouse", f"write failed, nothing of it was stored ({str(exc).splitlines()[0]})"
+        ) from None
 
 
 def _explain(message: str) -> str:

@@ -3,12 +3,12 @@ URLs with their status, and the log of every HTTP attempt."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Iterable, Sequence
 
 import duckdb
 
-from drainwatch.records import Candidate, Failure, SourceResult, SourceState
+from core.records import Candidate, Failure, SourceResult, SourceState
 
 from .db import transaction
 from .store import now
@@ -33,7 +33,9 @@ def source_states(con: duckdb.DuckDBPyConnection) -> dict[str, SourceState]:
     return {r[0]: SourceState(r[1], r[2], r[3], r[4], r[5]) for r in rows}
 
 
-def record_discovery(con: duckdb.DuckDBPyConnection, results: Sequence[SourceResult], candidates: Sequence[Candidate]) -> int:
+def record_discovery(
+    con: duckdb.DuckDBPyConnection, results: Sequence[SourceResult], candidates: Sequence[Candidate]
+) -> int:
     """In one transaction: new candidates, source health and validators. Returns candidates added."""
     at = now()
     with transaction(con):
@@ -48,8 +50,16 @@ def record_discovery(con: duckdb.DuckDBPyConnection, results: Sequence[SourceRes
         for r in results:
             if r.skipped:
                 continue
-            failures = 0 if r.ok else 1 + (con.execute(
-                "SELECT coalesce(max(consecutive_failures), 0) FROM sources WHERE url = ?", [r.url]).fetchall()[0][0])
+            failures = (
+                0
+                if r.ok
+                else 1
+                + (
+                    con.execute(
+                        "SELECT coalesce(max(consecutive_failures), 0) FROM sources WHERE url = ?", [r.url]
+                    ).fetchall()[0][0]
+                )
+            )
             pause = backoff_for(failures)
             con.execute(
                 """INSERT INTO sources (url, kind, first_seen_at, last_attempt_at, last_ok_at, last_status, items_last,
@@ -60,9 +70,17 @@ def record_discovery(con: duckdb.DuckDBPyConnection, results: Sequence[SourceRes
                      last_status = excluded.last_status, items_last = excluded.items_last,
                      consecutive_failures = excluded.consecutive_failures,
                      next_attempt_after = excluded.next_attempt_after""",
-                [r.url, r.kind, at, at, at if r.ok else None,
-                 ("not_modified" if r.not_modified else "ok") if r.ok else r.reason, r.items, failures,
-                 at + pause if pause else None],
+                [
+                    r.url,
+                    r.kind,
+                    at,
+                    at,
+                    at if r.ok else None,
+                    ("not_modified" if r.not_modified else "ok") if r.ok else r.reason,
+                    r.items,
+                    failures,
+                    at + pause if pause else None,
+                ],
             )
             if r.ok:
                 con.execute(
@@ -91,8 +109,10 @@ def record_page_failures(con: duckdb.DuckDBPyConnection, failures: Iterable[Fail
         if f.stage not in ("fetch", "extract") or not f.url:
             continue
         if f.terminal:
-            con.execute("UPDATE candidates SET status = 'dropped', attempts = attempts + 1, last_error = ? WHERE discovered_url = ?",
-                        [f.reason, f.url])
+            con.execute(
+                "UPDATE candidates SET status = 'dropped', attempts = attempts + 1, last_error = ? WHERE discovered_url = ?",
+                [f.reason, f.url],
+            )
         else:
             con.execute(
                 """UPDATE candidates SET attempts = attempts + 1, last_error = ?,
@@ -114,6 +134,8 @@ def record_attempts(con: duckdb.DuckDBPyConnection, run_id: str, attempts: Seque
     if attempts:
         con.executemany(
             "INSERT INTO fetch_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[run_id, a.url, a.host, a.purpose, a.attempt, a.status, a.bytes, a.elapsed_ms, a.error, a.started_at]  # type: ignore[attr-defined]
-             for a in attempts],
+            [
+                [run_id, a.url, a.host, a.purpose, a.attempt, a.status, a.bytes, a.elapsed_ms, a.error, a.started_at]  # type: ignore[attr-defined]
+                for a in attempts
+            ],
         )

@@ -10,11 +10,11 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
-from drainwatch.errors import WarehouseError
+from core.errors import WarehouseError
 
 
 class RunInProgress(WarehouseError):
@@ -38,9 +38,11 @@ def run_lock(db_path: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown process"
-            raise RunInProgress(str(db_path), f"another drainwatch run is in progress ({holder}); not starting a second one") from None
+            raise RunInProgress(
+                str(db_path), f"another drainwatch run is in progress ({holder}); not starting a second one"
+            ) from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC".encode(), 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC".encode(), 0)
         yield
     finally:
         os.close(fd)  # closing releases the lock

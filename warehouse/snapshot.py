@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from drainwatch.errors import WarehouseError
+from core.errors import WarehouseError
 
 
 def snapshot_dir(db_path: Path) -> Path:

@@ -6,20 +6,20 @@ any point can be run again without losing or duplicating anything.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
 import duckdb
 
-from drainwatch.records import Article, Failure, RunSummary, short_hash
-from drainwatch.sketch import SAME_STORY, similarity
-from drainwatch.topic import Topic
+from core.records import Article, Failure, RunSummary, short_hash
+from core.sketch import SAME_STORY, similarity
+from core.topic import Topic
 
 from .db import transaction
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, topic: str) -> None:
@@ -36,8 +36,20 @@ def finish_run(con: duckdb.DuckDBPyConnection, s: RunSummary, error: str | None 
             """UPDATE runs SET finished_at = ?, status = ?, sources_ok = ?, sources_failed = ?,
                articles_discovered = ?, articles_new = ?, pages_failed = ?, figures_new = ?,
                findings_new = ?, alerts_sent = ?, error = ? WHERE run_id = ?""",
-            [now(), s.status, s.sources_ok, s.sources_failed, s.articles_discovered, s.articles_new,
-             s.pages_failed, s.figures_new, s.findings_new, s.alerts_sent, error, s.run_id],
+            [
+                now(),
+                s.status,
+                s.sources_ok,
+                s.sources_failed,
+                s.articles_discovered,
+                s.articles_new,
+                s.pages_failed,
+                s.figures_new,
+                s.findings_new,
+                s.alerts_sent,
+                error,
+                s.run_id,
+            ],
         )
 
 
@@ -62,14 +74,19 @@ def figure_id(article_id: str, start: int, end: int, metric: str, value: float |
     return short_hash(article_id, start, end, metric, value)
 
 
-def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[object]], *, ignore: bool = False) -> None:
+def bulk_insert(
+    con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[object]], *, ignore: bool = False
+) -> None:
     """Insert many rows in one statement, column by column (about 200k rows/s, where
     executemany manages a few thousand); `ignore` skips rows whose key is already there."""
     if not rows:
         return
-    types = [r[0] for r in con.execute(
-        "SELECT data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
-    ).fetchall()]
+    types = [
+        r[0]
+        for r in con.execute(
+            "SELECT data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
+        ).fetchall()
+    ]
     columns = [list(c) for c in zip(*rows)]
     select = ", ".join(f"unnest(?::{t}[])" for t in types)
     con.execute(f"INSERT {'OR IGNORE ' if ignore else ''}INTO {table} SELECT {select}", columns)
@@ -93,13 +110,17 @@ def store_articles(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequen
         return 0, 0
     with transaction(con):
         existing = {
-            r[0] for r in con.execute(
+            r[0]
+            for r in con.execute(
                 "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
                 [[a.article_id for a in articles]],
             ).fetchall()
         }
-        stories = StoryIndex(con.execute(
-            "SELECT story_id, sketch FROM articles WHERE sketch IS NOT NULL AND story_id IS NOT NULL").fetchall())
+        stories = StoryIndex(
+            con.execute(
+                "SELECT story_id, sketch FROM articles WHERE sketch IS NOT NULL AND story_id IS NOT NULL"
+            ).fetchall()
+        )
         article_rows, figure_rows, rejected_rows = [], [], []
         stored, duplicates = [], []
         for a in articles:
@@ -109,17 +130,55 @@ def store_articles(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequen
                 continue
             existing.add(a.article_id)
             story_id = stories.add(a.sketch, a.article_id)
-            article_rows.append([a.article_id, a.url, a.canonical_url, a.discovered_url, a.source_url, a.outlet, a.title,
-                                 a.author, a.published, a.fetched_at, a.language, a.text_hash, a.text,
-                                 a.extraction.on_topic, run_id, list(a.sketch), story_id])
+            article_rows.append(
+                [
+                    a.article_id,
+                    a.url,
+                    a.canonical_url,
+                    a.discovered_url,
+                    a.source_url,
+                    a.outlet,
+                    a.title,
+                    a.author,
+                    a.published,
+                    a.fetched_at,
+                    a.language,
+                    a.text_hash,
+                    a.text,
+                    a.extraction.on_topic,
+                    run_id,
+                    list(a.sketch),
+                    story_id,
+                ]
+            )
             figure_rows += [
-                [figure_id(a.article_id, f.number_start, f.number_end, f.metric, f.value), a.article_id, run_id,
-                 f.metric, f.value, f.low, f.high, f.qualifier, f.unit, f.currency, f.subject, f.speaker,
-                 f.period, f.sentence, f.sentence_start, f.sentence_end, f.number_text, f.number_start,
-                 f.number_end, None]
+                [
+                    figure_id(a.article_id, f.number_start, f.number_end, f.metric, f.value),
+                    a.article_id,
+                    run_id,
+                    f.metric,
+                    f.value,
+                    f.low,
+                    f.high,
+                    f.qualifier,
+                    f.unit,
+                    f.currency,
+                    f.subject,
+                    f.speaker,
+                    f.period,
+                    f.sentence,
+                    f.sentence_start,
+                    f.sentence_end,
+                    f.number_text,
+                    f.number_start,
+                    f.number_end,
+                    None,
+                ]
                 for f in a.extraction.figures
             ]
-            rejected_rows += [[a.article_id, run_id, r.text, r.start, r.end, r.reason, r.sentence] for r in a.extraction.rejected]
+            rejected_rows += [
+                [a.article_id, run_id, r.text, r.start, r.end, r.reason, r.sentence] for r in a.extraction.rejected
+            ]
             stored.append((a.discovered_url, a.article_id))
         bulk_insert(con, "articles", article_rows)
         bulk_insert(con, "figures", figure_rows, ignore=True)
@@ -172,6 +231,19 @@ def sync_baseline(con: duckdb.DuckDBPyConnection, topic: Topic) -> None:
         for b in topic.baseline:
             con.execute(
                 "INSERT INTO baseline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [short_hash(topic.name, b.metric, b.unit, b.value, b.speaker), topic.name, b.metric,
-                 b.value, b.low, b.high, b.qualifier, b.unit, b.speaker, b.outlet, b.url, b.date, b.period],
+                [
+                    short_hash(topic.name, b.metric, b.unit, b.value, b.speaker),
+                    topic.name,
+                    b.metric,
+                    b.value,
+                    b.low,
+                    b.high,
+                    b.qualifier,
+                    b.unit,
+                    b.speaker,
+                    b.outlet,
+                    b.url,
+                    b.date,
+                    b.period,
+                ],
             )

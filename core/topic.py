@@ -8,18 +8,15 @@ Errors name the file and the key.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
-
-from extractors.cues import CUE_GROUPS, Cues
-from extractors.records import METRICS, QUALIFIERS, UNITS
+from typing import Any
 
 from .errors import ConfigError
-
-if TYPE_CHECKING:
-    from .settings import FetchSettings
+from .fetch_settings import FetchSettings
+from .figures import CUE_GROUPS, METRICS, QUALIFIERS, UNITS
 
 DEFAULT_TOPIC = "russia-it-emigration.toml"
 
@@ -82,9 +79,6 @@ class Topic:
     baseline: tuple[BaselineFact, ...]
     fetch: FetchSettings
 
-    def cues(self) -> Cues:
-        return Cues.from_mapping(self.cue_words)
-
 
 def default_topic_path() -> Path:
     return Path(str(resources.files("topics") / DEFAULT_TOPIC))
@@ -137,7 +131,7 @@ class _Reader:
     def url(self, key: str) -> str:
         value = self.get(key, str)
         if value and not value.startswith(("http://", "https://")):
-            raise ConfigError(self.file, self._key(key), f"must be an http(s) URL or \"\", got {value!r}")
+            raise ConfigError(self.file, self._key(key), f'must be an http(s) URL or "", got {value!r}')
         return value
 
 
@@ -149,7 +143,11 @@ def load_topic(path: str | Path) -> Topic:
     file = str(path)
 
     def section(name: str) -> _Reader:
-        return _Reader(file, name, data[name]) if name in data else _Reader(str(default_path), name, defaults.get(name, {}))
+        return (
+            _Reader(file, name, data[name])
+            if name in data
+            else _Reader(str(default_path), name, defaults.get(name, {}))
+        )
 
     meta = section("topic")
     src = section("sources")
@@ -176,9 +174,12 @@ def load_topic(path: str | Path) -> Topic:
         raise ConfigError(al.file, "alert.min_relative_change", f"must be >= 0, got {change}")
     digest = al.get("digest", str, "run")
     if digest not in ("run", "daily"):
-        raise ConfigError(al.file, "alert.digest", f"must be \"run\" or \"daily\", got {digest!r}")
+        raise ConfigError(al.file, "alert.digest", f'must be "run" or "daily", got {digest!r}')
     alert = AlertPolicy(
-        metrics, change, digest, al.get("subject_prefix", str, "drainwatch:"),
+        metrics,
+        change,
+        digest,
+        al.get("subject_prefix", str, "drainwatch:"),
         require_second_source=al.get("require_second_source", bool, False),
         recipients=al.strings("recipients", ()),
     )
@@ -208,11 +209,9 @@ def load_topic(path: str | Path) -> Topic:
     )
 
 
-def _fetch_settings(file: str, data: Any) -> "FetchSettings":
+def _fetch_settings(file: str, data: Any) -> FetchSettings:
     """The optional [fetch] section: any FetchSettings field, defaults for the rest."""
     from dataclasses import fields
-
-    from .settings import FetchSettings
 
     r = _Reader(file, "fetch", data)
     known = {f.name: f for f in fields(FetchSettings)}
@@ -246,8 +245,15 @@ def _baseline_fact(file: str, i: int, row: Any) -> BaselineFact:
     value = r.get("value", float)
     opt = lambda k: r.get(k, str, None, allow_none=True)  # noqa: E731
     return BaselineFact(
-        metric=metric, value=value,
-        low=r.get("low", float, None, allow_none=True), high=r.get("high", float, None, allow_none=True),
-        qualifier=qualifier, unit=unit, speaker=opt("speaker"), outlet=opt("outlet"),
-        url=opt("url"), date=opt("date"), period=opt("period"),
+        metric=metric,
+        value=value,
+        low=r.get("low", float, None, allow_none=True),
+        high=r.get("high", float, None, allow_none=True),
+        qualifier=qualifier,
+        unit=unit,
+        speaker=opt("speaker"),
+        outlet=opt("outlet"),
+        url=opt("url"),
+        date=opt("date"),
+        period=opt("period"),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from extractors.records import Extraction
+from core.figures import Extraction
 
 SourceKind = Literal["feed", "gdelt", "news_search"]
 Stage = Literal["discover", "fetch", "extract", "store", "compare", "alert"]

@@ -32,8 +32,9 @@ class FetchError(DrainwatchError):
 
     transient = False
 
-    def __init__(self, url: str, reason: str, detail: str = "", *, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+    def __init__(
+        self, url: str, reason: str, detail: str = "", *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
         self.url, self.reason, self.detail = url, reason, detail
         self.status, self.retry_after = status, retry_after
         super().__init__(f"{url}: {reason}" + (f" ({detail})" if detail else ""))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 K = 64
 SAME_STORY = 0.5
@@ -19,7 +19,7 @@ _WORD = re.compile(r"\w+")
 
 def sketch(text: str) -> list[int]:
     words = _WORD.findall(text.lower())
-    shingles = {" ".join(words[i:i + 4]) for i in range(max(1, len(words) - 3))}
+    shingles = {" ".join(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
     hashes = (int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big") for s in shingles)
     return sorted(heapq.nsmallest(K, hashes))
 

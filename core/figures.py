@@ -11,6 +11,22 @@ from typing import Any, Literal
 Qualifier = Literal["exact", "approx", "at_most", "at_least", "range"]
 Unit = Literal["people", "percent", "money", "count"]
 
+# The groups the classifier reads; a topic file supplies the words for each.
+CUE_GROUPS: tuple[str, ...] = (
+    "it_subject",  # the counted are IT people: "IT specialists", "programmers", "айтишники"
+    "general_people",  # the counted are people in general: "people", "Russians", "человек"
+    "worker_nouns",  # workers of an unstated field: inherit the sentence's subject
+    "things",  # the counted are not people: companies, visas, offices
+    "departure",  # left, fled, emigrated, уехали
+    "returned",  # came back, returned, вернулись
+    "remote",  # still working for home employers from abroad
+    "shortage",  # shortage, deficit, дефицит
+    "workforce",  # the size of the workforce
+    "forecast",  # could, expected to, прогноз
+    "anaphora",  # "of them", "of those who left": the subject is in the sentence before
+    "country",  # the topic's country, for article relevance
+)
+
 CORE_METRICS: tuple[str, ...] = (
     "it_emigrants",
     "it_emigrants_share",
