@@ -100,35 +100,80 @@ def extract(inputs: tuple[str, ...], topic_file: Path | None, fmt: str) -> None:
 
 
 @main.command(name="eval")
-@click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("articles", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--gold",
     "gold_file",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Hand labels, one JSON object per line (the format of seeds_gold.jsonl).",
+    help="Hand labels for ARTICLES, one JSON object per line (the format of seeds_gold.jsonl).",
+)
+@click.option(
+    "--realset",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Score the real-article set in this folder (articles.jsonl, gold.jsonl), e.g. tests/data/realset.",
+)
+@click.option(
+    "--texts",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the real articles' texts. Default: $DRAINWATCH_REALSET, else ~/.cache/drainwatch/realset/texts.",
+)
+@click.option(
+    "--part",
+    type=click.Choice(["dev", "test", "all"]),
+    default="dev",
+    show_default=True,
+    help="With --realset: the development part, the held-back test part, or both.",
 )
 @topic_option
-@click.option("--verbose", "-v", is_flag=True, help="List every missed and every extra figure.")
-def evaluate(articles: tuple[Path, ...], gold_file: Path, topic_file: Path | None, verbose: bool) -> None:
+@click.option("--verbose", "-v", is_flag=True, help="List every missed and every extra figure, and wrong speakers.")
+def evaluate(
+    articles: tuple[Path, ...],
+    gold_file: Path | None,
+    realset: Path | None,
+    texts: Path | None,
+    part: str,
+    topic_file: Path | None,
+    verbose: bool,
+) -> None:
     """Score the extractors on labelled articles: precision, recall and F1 per metric.
 
-    Each article file's gold id is its name up to the first underscore (000_x.txt is "000").
-    A .txt file is read as text; any other file as an HTML page.
+    Either ARTICLES with --gold: each article file's gold id is its name up to the first
+    underscore (000_x.txt is "000"); a .txt file is read as text, any other file as an HTML
+    page. Or --realset DIR: the real-article set, with a table per language and kind.
     """
     from core.topic import load_topic
 
-    from .evaluate import format_report, predict, read_gold, score
+    from .evaluate import (
+        article_id,
+        format_report,
+        format_table,
+        predict,
+        read_gold,
+        realset_texts_dir,
+        score,
+        score_realset,
+    )
     from .extract_cmd import article_text
 
+    if (realset is None) == (gold_file is None) or (realset is not None and articles):
+        raise _Exit("give either ARTICLES with --gold FILE, or --realset DIR", 2)
     try:
-        gold = read_gold(gold_file)
         cues = Cues.from_mapping(load_topic(topic_file or default_topic_path()).cue_words)
+        if realset is not None:
+            parts = ("dev", "test") if part == "all" else (part,)
+            r = score_realset(realset, texts or realset_texts_dir(), cues, parts)
+            click.echo(format_report(r.overall, verbose), nl=False)
+            click.echo(format_table("language", r.by_language) + format_table("kind", r.by_kind), nl=False)
+            return
+        assert gold_file is not None
+        if not articles:
+            raise _Exit("--gold needs the ARTICLES it labels", 2)
+        gold = read_gold(gold_file)
         predicted = predict(articles, cues, article_text)
     except DrainwatchError as exc:
         raise _fail(exc) from None
-    from .evaluate import article_id
-
     click.echo(format_report(score(predicted, gold, [article_id(a) for a in articles]), verbose), nl=False)
 
 
