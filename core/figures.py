@@ -24,6 +24,10 @@ CUE_GROUPS: tuple[str, ...] = (
     "workforce",  # the size of the workforce
     "forecast",  # could, expected to, прогноз
     "anaphora",  # "of them", "of those who left": the subject is in the sentence before
+    "negation",  # "did not return", "не вернулись": turns a return into a departure
+    "intention",  # "want to return", "хотят уехать": a survey's intention, not a fact
+    "sample",  # "a survey of 1,200", "с участием 9 тысяч": the size of a poll
+    "other_country",  # another country's own workforce or shortage is not the topic's
     "country",  # the topic's country, for article relevance
 )
 

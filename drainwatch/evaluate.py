@@ -20,7 +20,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core.errors import ConfigError
@@ -278,8 +278,14 @@ class RealsetScore:
 def score_realset(realset: Path, texts: Path, cues: Cues, parts: Sequence[str] = ("dev",)) -> RealsetScore:
     """Scores the real-article set's chosen parts; languages other than en and ru form one group."""
     manifest = [a for a in read_manifest(realset / "articles.jsonl") if a.part in parts]
-    gold = read_gold(realset / "gold.jsonl")
-    predicted = [p for a in manifest for p in predict_text(a.id, realset_text(texts, a), cues)]
+    text = {a.id: realset_text(texts, a) for a in manifest}
+    # The quotes are not stored, only their offsets: rebuilt here for --verbose.
+    offsets = [(d["start"], d["end"]) for _, d in _jsonl(realset / "gold.jsonl")]
+    gold = [
+        replace(g, quote=text[g.article][start:end]) if g.article in text else g
+        for g, (start, end) in zip(read_gold(realset / "gold.jsonl"), offsets, strict=True)
+    ]
+    predicted = [p for a in manifest for p in predict_text(a.id, text[a.id], cues)]
 
     def subset(key: Callable[[RealArticle], str], value: str | None) -> Report:
         ids = [a.id for a in manifest if value is None or key(a) == value]

@@ -14,6 +14,37 @@ from dataclasses import dataclass, field
 
 from core.figures import CUE_GROUPS
 
+_CYRILLIC = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
+_CYRILLIC_WORD = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]+")
+
+
+class Lemmas:
+    """Russian words to their dictionary form (pymorphy3), so that one cue such as "вернуться"
+    matches "вернулись", "возвращаются" and "вернувшихся". Built on first use (the dictionary
+    takes a moment to load) and cached per word: only sentences that hold a number ask."""
+
+    def __init__(self) -> None:
+        self._morph: object | None = None
+        self._cache: dict[str, str] = {}
+
+    def word(self, w: str) -> str:
+        lemma = self._cache.get(w)
+        if lemma is None:
+            if self._morph is None:
+                import pymorphy3
+
+                self._morph = pymorphy3.MorphAnalyzer()
+            parses = self._morph.parse(w)  # type: ignore[attr-defined]
+            lemma = parses[0].normal_form if parses else w.lower()
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[w] = lemma
+        return lemma
+
+    def text(self, text: str) -> str:
+        """The text with each Cyrillic word replaced by its lemma; other words stay as written."""
+        return _CYRILLIC_WORD.sub(lambda m: self.word(m.group(0)), text)
+
 
 def _compile(words: Sequence[str]) -> re.Pattern[str] | None:
     """One pattern for a group; the word-start anchor is outside the alternation so that
@@ -45,6 +76,7 @@ class Cues:
     words: Mapping[str, tuple[str, ...]]
     _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, repr=False, compare=False)
     _group_cache: dict[str, dict[str, bool]] = field(default_factory=dict, repr=False, compare=False)
+    _lemmas: Lemmas = field(default_factory=Lemmas, repr=False, compare=False)
 
     @classmethod
     def from_mapping(cls, words: Mapping[str, Sequence[str]]) -> Cues:
@@ -71,8 +103,14 @@ class Cues:
         found = known.get(group)
         if found is None:
             p = self._patterns.get(group)
-            found = known[group] = bool(p and p.search(text))
+            found = bool(p and p.search(text))
+            if not found and p and _CYRILLIC.search(text):
+                found = bool(p.search(self._lemmas.text(text)))
+            known[group] = found
         return found
+
+    def lemma_text(self, text: str) -> str:
+        return self._lemmas.text(text) if _CYRILLIC.search(text) else text
 
     def finditer(self, group: str, text: str) -> list[re.Match[str]]:
         p = self._patterns.get(group)

@@ -18,7 +18,9 @@ from .sentences import split_sentences
 from .speakers import QUOTE_OPENERS, SpeakerTracker
 
 _CLAUSE_BREAK = re.compile(
-    r",\s+(?:though|although|while|but|whereas|however|yet)\s|;\s|\s(?:but|whereas)\s|,\s+(?:а|но|хотя|однако)\s",
+    r",\s+(?:though|although|while|but|whereas|however|yet)\s|;\s|\s(?:but|whereas)\s"
+    r"|,\s+(?:а|но|хотя|однако|при этом|причём|причем|тогда как|в то время как|тоді як|а також)\s"
+    r"|\s(?:тогда как|в то время как|тоді як)\s|,\s+(?:während|aber|doch|alors que|tandis que|mais)\s",
     re.IGNORECASE,
 )
 _SUBJECT_END = re.compile(r"[,.;:()\[\]—–\"“”«»!?]| -- | - ")
@@ -27,6 +29,8 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _APPOSITION = re.compile(r"(?:,|—|–|--)\s*(?:or|или|soit|oder)\s*$", re.IGNORECASE)
+_RELATIVE = re.compile(r"\s*(?:who|that|which|которые|кто|die|qui)\b", re.IGNORECASE)
+_RELATIVE_IN = re.compile(r"\b(?:who|that|which|которые|кто|die|qui)\b", re.IGNORECASE)
 _PLAUSIBLE_BARE_COUNT = 1000  # a bare number below this, with no counted noun, is not a head count
 
 
@@ -36,8 +40,13 @@ class _Context:
     clause: str
     subject: str
     lead: str  # the few words right before the number
+    before: str  # the clause up to the number
+    predicate: str  # the clause without the base of a share ("of those who left")
     sentence_it: bool
     previous_it: bool
+    other_it_number: bool  # another number of the sentence counts IT people
+    num: tuple[int, int]  # the number's offsets in the clause
+    base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
 
 
 def _clause_of(sentence: str, offset: int) -> str:
@@ -80,11 +89,72 @@ def _subject_kind(subject: str, cues: Cues, lead: str = "") -> str:
     return "none"
 
 
+def _base_of_share(sentence: str, offset: int, cues: Cues) -> tuple[int, int]:
+    """Where the counted group is described right after the number: "of those who left",
+    "из уехавших", "IT specialists who left Russia". A departure there names who is counted,
+    not what the number did, so the clause's verb is looked for outside it."""
+    rest = sentence[offset : offset + 70]
+    for hit in cues.finditer("anaphora", rest):
+        if hit.start() <= 25:
+            tail = rest[hit.end() :]
+            if not _RELATIVE.match(tail):
+                return offset + hit.start(), offset + hit.end()
+            words = list(re.finditer(r"\S+", tail))[:3]
+            return offset + hit.start(), offset + hit.end() + (words[-1].end() if words else 0)
+    rel = _RELATIVE_IN.search(rest)
+    if rel and not _SUBJECT_END.search(rest[: rel.start()]):
+        words = list(re.finditer(r"\S+", rest[rel.end() :]))[:2]
+        return offset + rel.start(), offset + rel.end() + (words[-1].end() if words else 0)
+    return offset, offset
+
+
+def _nearest(ctx: _Context, cues: Cues, groups: tuple[str, ...]) -> str | None:
+    """The cue group with a hit nearest the number in its clause, outside a share's base;
+    ties go to the group listed first."""
+    best: tuple[int, int] | None = None
+    chosen = None
+    for rank, g in enumerate(groups):
+        for text, shift in ((ctx.clause, 0), (cues.lemma_text(ctx.clause), -1)):
+            for hit in cues.finditer(g, text):
+                if shift == 0 and ctx.base[0] <= hit.start() < ctx.base[1]:
+                    continue
+                if shift and text is ctx.clause:
+                    continue
+                a, b = (hit.start(), hit.end()) if shift == 0 else _map_back(ctx.clause, text, hit)
+                if shift and ctx.base[0] <= a < ctx.base[1]:
+                    continue
+                gap = a - ctx.num[1] if a >= ctx.num[1] else (ctx.num[0] - b if b <= ctx.num[0] else 0)
+                key = (max(gap, 0), rank)
+                if best is None or key < best:
+                    best, chosen = key, g
+    return chosen
+
+
+def _map_back(clause: str, lemmas: str, hit: re.Match[str]) -> tuple[int, int]:
+    """A lemma-text hit's offsets, approximately, in the clause (by word index)."""
+    index = len(lemmas[: hit.start()].split())
+    words = list(re.finditer(r"\S+", clause))
+    if not words:
+        return 0, 0
+    w = words[min(index, len(words) - 1)]
+    return w.start(), w.end()
+
+
 def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     """The metric and unit of a mention in its context; None when the sentence is off topic."""
     kind = _subject_kind(ctx.subject, cues, ctx.lead)
     if kind == "people" and _APPOSITION.search(ctx.lead):
         kind = "worker"  # "10% of the IT workforce, or about 50,000 people": the same group
+    if (
+        kind == "people"
+        and ctx.sentence_it
+        and not ctx.other_it_number
+        and cues.has("departure", ctx.clause)
+        and not cues.has("returned", ctx.clause)
+    ):
+        # "70-100 thousand people will leave, and those are only IT specialists": in a sentence
+        # about IT people that counts no IT people elsewhere, "people" are those IT people.
+        kind = "worker"
     clause = ctx.clause
     relevant = any(cues.has(g, ctx.sentence) for g in ("it_subject", "departure", "returned", "remote", "shortage"))
     if m.currency:
@@ -92,39 +162,58 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     count_unit: Unit = "people" if kind in ("it", "people", "worker") else "count"
     if kind == "thing":
         return ("other", "count") if relevant else None
+    if cues.has("sample", ctx.lead) or cues.has("sample", ctx.before):
+        return ("other", count_unit) if relevant else None  # the size of a poll
     it_ctx = (
         kind == "it"
         or (kind == "anaphora" and (ctx.sentence_it or ctx.previous_it))
-        or (kind in ("worker", "none") and ctx.sentence_it)
+        or (kind in ("worker", "none") and (ctx.sentence_it or ctx.previous_it))
     )
-    returned, remote = cues.has("returned", clause), cues.has("remote", clause)
-    departure, shortage = cues.has("departure", clause), cues.has("shortage", clause)
+    predicate = ctx.predicate  # the clause without the base of a share ("of those who left")
+    negated = cues.has("negation", clause)
+    forecast = cues.has("forecast", clause)
+    intention = cues.has("intention", clause)
+    # Attachment: of the movement and stock cues in the clause, the one nearest the number
+    # says what the number measures ("the country lacked 100,000, and 50,000 more left").
+    # The workforce is a stock, named also as the base of shares ("10% of the IT workforce
+    # left"): it decides only where no movement is said.
+    near = _nearest(ctx, cues, ("remote", "returned", "departure", "shortage")) or (
+        "workforce" if cues.has("workforce", predicate) else None
+    )
+    if near == "returned" and negated:
+        near = "departure"
+    returned, remote, departure, shortage = (near == g for g in ("returned", "remote", "departure", "shortage"))
+    if (shortage or near == "workforce") and cues.has("other_country", clause) and not cues.has("country", clause):
+        return ("other", count_unit) if relevant else None  # another country's shortage or workforce
     if m.percent:
-        if it_ctx:
-            if returned:
-                return "it_returned", "percent"
+        if it_ctx and not intention:
             if remote:
                 return "it_remote_abroad", "percent"
-            if departure and not cues.has("forecast", clause):  # no metric for a share yet to leave
+            if returned:
+                return "it_returned", "percent"
+            if departure and kind != "anaphora" and not forecast:  # no metric for a share yet to leave
                 return "it_emigrants_share", "percent"
         return ("other", "percent") if relevant else None
     if kind == "none" and m.value is not None and m.value < _PLAUSIBLE_BARE_COUNT:
         return ("other", "count") if relevant else None
+    if intention and not forecast:
+        return ("other", count_unit) if relevant else None
     if it_ctx or (kind == "people" and shortage and ctx.sentence_it):
         if shortage:
             return "it_shortage", "people"
-        if returned:
-            return "it_returned", "people"
         if remote:
             return "it_remote_abroad", "people"
+        if returned:
+            return "it_returned", "people"
         if departure:
-            forecast = cues.has("forecast", clause)
             return ("it_emigrants_forecast" if forecast else "it_emigrants"), "people"
-        if cues.has("workforce", clause):
+        if shortage:
+            return "it_shortage", "people"
+        if near == "workforce" and kind != "anaphora":
             return "it_workforce", "people"
     elif kind == "people" and departure and not returned:
         return "emigrants_total", "people"
-    elif kind == "people" and ctx.sentence_it and cues.has("workforce", clause) and not departure:
+    elif kind == "people" and ctx.sentence_it and near == "workforce":
         return "it_workforce", "people"
     return ("other", count_unit) if relevant else None
 
@@ -168,18 +257,27 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
         tracker.remember(s.text)
         sentence_it = cues.has("it_subject", s.text)
         furniture = bool(_FURNITURE.match(s.text))
-        for m in mentions:
+        subjects = [_subject_after(s.text, m.end - s.start, cues) for m in mentions]
+        it_counted = [_subject_kind(sub, cues) == "it" for sub in subjects]
+        for i, m in enumerate(mentions):
             if furniture:
                 rejected.append(Rejected(m.text, m.start, m.end, "page_furniture", s.text))
                 continue
-            local = m.end - s.start
+            clause = _clause_of(s.text, m.start - s.start)
+            in_clause = clause.find(text[m.start : m.end])
+            base_start, base_end = _base_of_share(clause, max(in_clause, 0) + (m.end - m.start), cues)
             ctx = _Context(
                 s.text,
-                _clause_of(s.text, m.start - s.start),
-                _subject_after(s.text, local, cues),
+                clause,
+                subjects[i],
                 text[max(s.start, m.start - 12) : m.start],
+                clause[: max(in_clause, 0)],
+                clause[:base_start] + clause[base_end:],
                 sentence_it,
                 previous_it,  # "of them" may point across a paragraph (lists, Q&A)
+                any(it_counted[j] for j in range(len(mentions)) if j != i),
+                (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
+                (base_start, base_end),
             )
             decided = classify(m, ctx, cues)
             if decided is None:
