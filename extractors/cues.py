@@ -24,7 +24,7 @@ class Lemmas:
     takes a moment to load) and cached per word: only sentences that hold a number ask."""
 
     def __init__(self) -> None:
-        self._morph: object | None = None
+        self._morph: Any = None
         self._cache: dict[str, str] = {}
 
     def word(self, w: str) -> str:
@@ -34,7 +34,7 @@ class Lemmas:
                 import pymorphy3
 
                 self._morph = pymorphy3.MorphAnalyzer()
-            parses = self._morph.parse(w)  # type: ignore[attr-defined]
+            parses = self._morph.parse(w)
             lemma = parses[0].normal_form if parses else w.lower()
             if len(self._cache) > 200_000:
                 self._cache.clear()
