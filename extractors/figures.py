@@ -31,7 +31,8 @@ _FURNITURE = re.compile(
 _APPOSITION = re.compile(r"(?:,|—|–|--)\s*(?:or|или|soit|oder)\s*$", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(?:who|that|which|которые|кто|die|qui)\b", re.IGNORECASE)
 _RELATIVE_IN = re.compile(r"\b(?:who|that|which|которые|кто|die|qui)\b", re.IGNORECASE)
-_PLAUSIBLE_BARE_COUNT = 1000  # a bare number below this, with no counted noun, is not a head count
+_PLAUSIBLE_BARE_COUNT = 1000
+_SMALLEST_HEAD_COUNT = 100  # fewer people than this is an anecdote, not a figure of the topic  # a bare number below this, with no counted noun, is not a head count
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ class _Context:
     predicate: str  # the clause without the base of a share ("of those who left")
     sentence_it: bool
     previous_it: bool
+    previous_departure: bool
     other_it_number: bool  # another number of the sentence counts IT people
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
@@ -99,7 +101,7 @@ def _base_of_share(sentence: str, offset: int, cues: Cues) -> tuple[int, int]:
             tail = rest[hit.end() :]
             if not _RELATIVE.match(tail):
                 return offset + hit.start(), offset + hit.end()
-            words = list(re.finditer(r"\S+", tail))[:3]
+            words = list(re.finditer(r"\S+", tail))[:2]
             return offset + hit.start(), offset + hit.end() + (words[-1].end() if words else 0)
     rel = _RELATIVE_IN.search(rest)
     if rel and not _SUBJECT_END.search(rest[: rel.start()]):
@@ -193,10 +195,15 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
                 return "it_returned", "percent"
             if departure and kind != "anaphora" and not forecast:  # no metric for a share yet to leave
                 return "it_emigrants_share", "percent"
+            if near == "workforce" and ctx.previous_departure and not forecast:
+                # "That is about 10% of the IT workforce": the share of the departures just named.
+                return "it_emigrants_share", "percent"
         return ("other", "percent") if relevant else None
     if kind == "none" and m.value is not None and m.value < _PLAUSIBLE_BARE_COUNT:
         return ("other", "count") if relevant else None
     if intention and not forecast:
+        return ("other", count_unit) if relevant else None
+    if m.value is not None and m.value < _SMALLEST_HEAD_COUNT:
         return ("other", count_unit) if relevant else None
     if it_ctx or (kind == "people" and shortage and ctx.sentence_it):
         if shortage:
@@ -242,6 +249,7 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
     previous_speaker: str | None = None
     previous_paragraph = -1
     previous_it = False
+    previous_departure = False
     # A speaker is carried from sentence to sentence only into a sentence that opens with a
     # quote mark; elsewhere only sentences with numbers need one (attribution is costly).
     quoting = {s.paragraph for s in sentences if s.text[:1] in QUOTE_OPENERS}
@@ -275,6 +283,7 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
                 clause[:base_start] + clause[base_end:],
                 sentence_it,
                 previous_it,  # "of them" may point across a paragraph (lists, Q&A)
+                previous_departure,
                 any(it_counted[j] for j in range(len(mentions)) if j != i),
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
@@ -307,6 +316,7 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
         previous_speaker = speaker if speaker else (previous_speaker if same_paragraph else None)
         previous_paragraph = s.paragraph
         previous_it = sentence_it
+        previous_departure = bool(mentions) and cues.has("departure", s.text)
     kept, duplicates = _dedupe(figures)
     rejected.extend(duplicates)
     return Extraction(tuple(kept), tuple(sorted(rejected, key=lambda r: r.start)), on_topic)
