@@ -46,6 +46,7 @@ class _Context:
     sentence_it: bool
     previous_it: bool
     previous_departure: bool
+    article_it: bool
     other_it_number: bool  # another number of the sentence counts IT people
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
@@ -170,6 +171,8 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         kind == "it"
         or (kind == "anaphora" and (ctx.sentence_it or ctx.previous_it))
         or (kind in ("worker", "none") and (ctx.sentence_it or ctx.previous_it))
+        # A bare count of departures in an article whose headline is about IT people.
+        or (kind == "none" and not m.percent and ctx.article_it and cues.has("departure", ctx.clause))
     )
     predicate = ctx.predicate  # the clause without the base of a share ("of those who left")
     negated = cues.has("negation", clause)
@@ -188,6 +191,8 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     if (shortage or near == "workforce") and cues.has("other_country", clause) and not cues.has("country", clause):
         return ("other", count_unit) if relevant else None  # another country's shortage or workforce
     if m.percent:
+        if cues.has("sample", ctx.subject) or cues.has("sample", ctx.clause[ctx.num[1] : ctx.num[1] + 20]):
+            return ("other", "percent") if relevant else None  # "47% of respondents": a poll's answer
         if it_ctx and not intention:
             if remote:
                 return "it_remote_abroad", "percent"
@@ -250,6 +255,7 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
     previous_paragraph = -1
     previous_it = False
     previous_departure = False
+    article_it = bool(sentences) and cues.has("it_subject", sentences[0].text)
     # A speaker is carried from sentence to sentence only into a sentence that opens with a
     # quote mark; elsewhere only sentences with numbers need one (attribution is costly).
     quoting = {s.paragraph for s in sentences if s.text[:1] in QUOTE_OPENERS}
@@ -284,6 +290,7 @@ def extract_figures(text: str, cues: Cues) -> Extraction:
                 sentence_it,
                 previous_it,  # "of them" may point across a paragraph (lists, Q&A)
                 previous_departure,
+                article_it,
                 any(it_counted[j] for j in range(len(mentions)) if j != i),
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
