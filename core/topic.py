@@ -75,7 +75,9 @@ class Topic:
     sources: Sources
     alert: AlertPolicy
     schedule: Schedule
-    cue_words: Mapping[str, tuple[str, ...]]
+    cue_words: Mapping[str, Any]
+    """Cue words: group -> words for every language, and language code -> {group -> words},
+    one language pack per code ([cues] and [cues.<language>] of the file)."""
     baseline: tuple[BaselineFact, ...]
     fetch: FetchSettings
 
@@ -188,8 +190,7 @@ def load_topic(path: str | Path) -> Topic:
     if len(cron.split()) != 5:
         raise ConfigError(sch.file, "schedule.cron", f"must have five fields, got {cron!r}")
     schedule = Schedule(cron, sch.get("timezone", str, "UTC"))
-    cue_section = section("cues")
-    cue_words = {g: cue_section.strings(g, ()) for g in CUE_GROUPS}
+    cue_words = _cue_words(section("cues"))
     baseline_data = data["baseline"] if "baseline" in data else defaults.get("baseline", [])
     baseline_file = file if "baseline" in data else str(default_path)
     if not isinstance(baseline_data, list):
@@ -207,6 +208,23 @@ def load_topic(path: str | Path) -> Topic:
         cue_words=cue_words,
         baseline=baseline,
     )
+
+
+def _cue_words(r: _Reader) -> dict[str, Any]:
+    out: dict[str, Any] = {g: r.strings(g, ()) for g in CUE_GROUPS}
+    for key, value in r.data.items():
+        if key in CUE_GROUPS:
+            continue
+        if not (isinstance(value, dict) and len(key) == 2 and key.isalpha() and key.islower()):
+            raise ConfigError(
+                r.file, f"cues.{key}", f"neither a cue group ({', '.join(CUE_GROUPS)}) nor a language pack [cues.xx]"
+            )
+        pack = _Reader(r.file, f"cues.{key}", value)
+        for group in value:
+            if group not in CUE_GROUPS:
+                raise ConfigError(r.file, f"cues.{key}.{group}", f"unknown cue group (known: {', '.join(CUE_GROUPS)})")
+        out[key] = {g: pack.strings(g, ()) for g in CUE_GROUPS}
+    return out
 
 
 def _fetch_settings(file: str, data: Any) -> FetchSettings:

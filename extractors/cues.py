@@ -70,22 +70,89 @@ def _compile(words: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")") if parts else None
 
 
+class Languages:
+    """Which language a text is in (py3langid), to pick the topic's cue pack. The model is
+    loaded on first use, once per process."""
+
+    def __init__(self) -> None:
+        self._ident: Any = None
+
+    def of(self, text: str) -> str:
+        if self._ident is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            self._ident = LanguageIdentifier.from_model_file(MODEL_FILE)
+        # The first couple of thousand characters decide as well as the whole text, at a
+        # fraction of the cost.
+        return str(self._ident.classify(text[:2000])[0])
+
+
+PackKey = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _freeze(words: Mapping[str, Any]) -> tuple[PackKey, tuple[tuple[str, PackKey], ...]]:
+    shared = tuple((g, tuple(words.get(g, ()))) for g in CUE_GROUPS)
+    packs = tuple(
+        sorted(
+            (lang, tuple((g, tuple(pack.get(g, ()))) for g in CUE_GROUPS))
+            for lang, pack in words.items()
+            if isinstance(pack, Mapping)
+        )
+    )
+    return shared, packs
+
+
 @dataclass(frozen=True)
 class Cues:
-    """Compiled cue groups; build with `Cues.from_mapping(topic_cues)`."""
+    """Compiled cue groups; build with `Cues.from_mapping(topic.cue_words)`.
+
+    The mapping holds the words of every language (group -> words) and language packs
+    (language -> group -> words). `for_language(code)` gives the cues for one language: the
+    shared words and that pack; without a pack for the language, every pack.
+    """
 
     words: Mapping[str, tuple[str, ...]]
+    key: tuple[PackKey, tuple[tuple[str, PackKey], ...]] = ((), ())
+    """The words as nested tuples: hashable, picklable, enough to rebuild these cues."""
+    language: str | None = None
     _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, repr=False, compare=False)
     _group_cache: dict[str, dict[str, bool]] = field(default_factory=dict, repr=False, compare=False)
     _lemmas: Lemmas = field(default_factory=Lemmas, repr=False, compare=False)
+    _languages: Languages = field(default_factory=Languages, repr=False, compare=False)
+    _by_language: dict[str | None, Cues] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_mapping(cls, words: Mapping[str, Sequence[str]]) -> Cues:
-        frozen = {g: tuple(words.get(g, ())) for g in CUE_GROUPS}
-        cues = cls(frozen)
+    def from_mapping(cls, words: Mapping[str, Any]) -> Cues:
+        return cls.from_key(_freeze(words))
+
+    @classmethod
+    def from_key(cls, key: tuple[PackKey, tuple[tuple[str, PackKey], ...]], language: str | None = None) -> Cues:
+        shared, packs = key
+        merged = {g: list(w) for g, w in shared} or {g: [] for g in CUE_GROUPS}
+        for lang, pack in packs:
+            if language is None or lang == language or language not in dict(packs):
+                for g, w in pack:
+                    merged.setdefault(g, []).extend(w)
+        frozen = {g: tuple(dict.fromkeys(merged.get(g, ()))) for g in CUE_GROUPS}
+        cues = cls(frozen, key, language)
         for g in CUE_GROUPS:
             cues._patterns[g] = _compile(frozen[g])
         return cues
+
+    def for_language(self, language: str | None) -> Cues:
+        """The cues for one language (None: every pack); compiled once per language."""
+        if language == self.language:
+            return self
+        cues = self._by_language.get(language)
+        if cues is None:
+            cues = self._by_language[language] = Cues.from_key(self.key, language)
+            # One lemma and language cache for all the languages' cues.
+            object.__setattr__(cues, "_lemmas", self._lemmas)
+            object.__setattr__(cues, "_languages", self._languages)
+        return cues
+
+    def language_of(self, text: str) -> str:
+        return self._languages.of(text)
 
     def search(self, group: str, text: str) -> bool:
         """Uncached: for long texts asked once."""

@@ -241,7 +241,10 @@ def is_on_topic(text: str, cues: Cues) -> bool:
     )
 
 
-def extract_figures(text: str, cues: Cues) -> Extraction:
+def extract_figures(text: str, cues: Cues, language: str | None = None) -> Extraction:
+    """Figures of an article. `language` (ISO 639-1) picks the topic's cue pack; without it,
+    the language is detected from the text."""
+    cues = cues.for_language(language or cues.language_of(text))
     on_topic = is_on_topic(text, cues)
     if not on_topic:
         # The article's own on_topic = false says why it has no figures; reading every

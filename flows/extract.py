@@ -81,13 +81,13 @@ def extract_article(page: Page, cues: Cues) -> Article | Failure:
     )
 
 
-_WORKER_CUES: dict[tuple[tuple[str, tuple[str, ...]], ...], Cues] = {}
+_WORKER_CUES: dict[Any, Cues] = {}
 
 
-def _extract_in_worker(page: Page, cue_words: tuple[tuple[str, tuple[str, ...]], ...]) -> Article | Failure:
+def _extract_in_worker(page: Page, cue_words: Any) -> Article | Failure:
     cues = _WORKER_CUES.get(cue_words)
     if cues is None:  # compiled once per worker process
-        cues = _WORKER_CUES.setdefault(cue_words, Cues.from_mapping(dict(cue_words)))
+        cues = _WORKER_CUES.setdefault(cue_words, Cues.from_key(cue_words))
     return extract_article(page, cues)
 
 
@@ -96,7 +96,7 @@ def extract_articles(pages: Sequence[Page], cues: Cues, pool: Executor | None = 
     articles: list[Article] = []
     failures: list[Failure] = []
     if pool is not None and len(pages) > 1:
-        key = tuple(sorted((g, tuple(w)) for g, w in cues.words.items()))
+        key = cues.key
         results = list(pool.map(_extract_in_worker, pages, [key] * len(pages), chunksize=4))
     else:
         results = [extract_article(page, cues) for page in pages]
