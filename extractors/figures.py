@@ -152,8 +152,7 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         kind == "people"
         and ctx.sentence_it
         and not ctx.other_it_number
-        and cues.has("departure", ctx.clause)
-        and not cues.has("returned", ctx.clause)
+        and (cues.has("departure", ctx.clause) or cues.has("returned", ctx.clause))
     ):
         # "70-100 thousand people will leave, and those are only IT specialists": in a sentence
         # about IT people that counts no IT people elsewhere, "people" are those IT people.
@@ -276,6 +275,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None) -> Extra
         furniture = bool(_FURNITURE.match(s.text))
         subjects = [_subject_after(s.text, m.end - s.start, cues) for m in mentions]
         it_counted = [_subject_kind(sub, cues) == "it" for sub in subjects]
+        clauses = [_clause_of(s.text, m.start - s.start) for m in mentions]
         for i, m in enumerate(mentions):
             if furniture:
                 rejected.append(Rejected(m.text, m.start, m.end, "page_furniture", s.text))
@@ -294,7 +294,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None) -> Extra
                 previous_it,  # "of them" may point across a paragraph (lists, Q&A)
                 previous_departure,
                 article_it,
-                any(it_counted[j] for j in range(len(mentions)) if j != i),
+                any(it_counted[j] and clauses[j] == clause for j in range(len(mentions)) if j != i),
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
             )
