@@ -193,9 +193,11 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         if cues.has("sample", ctx.subject) or cues.has("sample", ctx.clause[ctx.num[1] : ctx.num[1] + 20]):
             return ("other", "percent") if relevant else None  # "47% of respondents": a poll's answer
         if it_ctx and not intention:
-            if remote:
+            # A share's base is those who left, so a return or remote work anywhere in the
+            # clause outranks the departure that only names the base.
+            if remote or cues.has("remote", predicate):
                 return "it_remote_abroad", "percent"
-            if returned:
+            if (returned or cues.has("returned", predicate)) and not negated:
                 return "it_returned", "percent"
             if departure and kind != "anaphora" and not forecast:  # no metric for a share yet to leave
                 return "it_emigrants_share", "percent"
