@@ -6,6 +6,7 @@
     │   ├── TransientFetchError     worth retrying: timeouts, connection errors, 429, 5xx
     │   └── TerminalFetchError      not worth retrying: 404, 410, other 4xx, too large, not HTML
     ├── ExtractionError(article)    a page could not be turned into an article
+    │   └── ExtractionBudgetExceeded  figure extraction took longer than a page may take
     ├── WarehouseError(path)        the DuckDB file could not be opened or written
     └── AlertError(transport)       an email could not be delivered (it stays queued)
 
@@ -52,6 +53,14 @@ class ExtractionError(DrainwatchError):
     def __init__(self, url: str, problem: str) -> None:
         self.url, self.problem = url, problem
         super().__init__(f"{url}: {problem}")
+
+
+class ExtractionBudgetExceeded(ExtractionError):
+    """Raised by the extractors, which know no URL; the pipeline records it with the page's."""
+
+    def __init__(self, seconds: float, url: str = "") -> None:
+        self.seconds = seconds
+        super().__init__(url or "article text", f"figure extraction took over {seconds:g} s")
 
 
 class WarehouseError(DrainwatchError):

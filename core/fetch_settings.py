@@ -43,6 +43,9 @@ class FetchSettings:
     """Pages fetched, extracted and stored together; memory stays flat in the run's size."""
     extract_workers: int = 0
     """Processes for extraction (0 = one per core); batches under 8 pages stay in-process."""
+    page_budget: float = 10.0
+    """Seconds of figure extraction one page may take; a page over it is dropped for good
+    (reason extraction_budget), so that no page can stall every run."""
     max_page_attempts: int = 5
     """A page failing transiently this many runs is given up: dropped, keeping its last error."""
 

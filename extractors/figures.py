@@ -7,8 +7,10 @@ on odd input. Each number that does not become a figure is kept as `Rejected` wi
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
+from core.errors import ExtractionBudgetExceeded
 from core.figures import Extraction, Figure, Mention, Rejected, Unit
 
 from .cues import Cues
@@ -242,9 +244,12 @@ def is_on_topic(text: str, cues: Cues) -> bool:
     )
 
 
-def extract_figures(text: str, cues: Cues, language: str | None = None) -> Extraction:
+def extract_figures(text: str, cues: Cues, language: str | None = None, budget: float | None = None) -> Extraction:
     """Figures of an article. `language` (ISO 639-1) picks the topic's cue pack; without it,
-    the language is detected from the text."""
+    the language is detected from the text. With a `budget` (seconds), an article that takes
+    longer raises ExtractionBudgetExceeded, checked between sentences, so that one hostile
+    page cannot stall a run."""
+    deadline = None if budget is None else time.monotonic() + budget
     cues = cues.for_language(language or cues.language_of(text))
     on_topic = is_on_topic(text, cues)
     if not on_topic:
@@ -264,6 +269,8 @@ def extract_figures(text: str, cues: Cues, language: str | None = None) -> Extra
     # quote mark; elsewhere only sentences with numbers need one (attribution is costly).
     quoting = {s.paragraph for s in sentences if s.text[:1] in QUOTE_OPENERS}
     for s in sentences:
+        if deadline is not None and time.monotonic() > deadline:
+            raise ExtractionBudgetExceeded(budget or 0.0)
         same_paragraph = s.paragraph == previous_paragraph
         mentions, dropped = find_mentions(text, s.start, s.end)
         rejected.extend(dropped)

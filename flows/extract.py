@@ -11,6 +11,7 @@ from typing import Any
 
 import trafilatura
 
+from core.errors import ExtractionBudgetExceeded
 from core.records import Article, Extracted, Failure, Page, short_hash
 from core.sketch import sketch
 from extractors.cues import Cues
@@ -53,7 +54,7 @@ def page_text(body: bytes, url: str, content_type: str = "") -> str:
     return (doc.text or "").strip() if doc is not None else ""
 
 
-def extract_article(page: Page, cues: Cues) -> Article | Failure:
+def extract_article(page: Page, cues: Cues, budget: float | None = None) -> Article | Failure:
     try:
         doc = _document(page.body, page.content_type, page.final_url)
     except Exception as exc:  # trafilatura raises many kinds on hostile markup
@@ -61,6 +62,10 @@ def extract_article(page: Page, cues: Cues) -> Article | Failure:
     text = (doc.text or "").strip() if doc is not None else ""
     if not text:
         return Failure("extract", page.final_url, "no_text", "trafilatura found no main text", terminal=True)
+    try:
+        extraction = extract_figures(text, cues, budget=budget)
+    except ExtractionBudgetExceeded as exc:
+        return Failure("extract", page.final_url, "extraction_budget", str(exc.problem), terminal=True)
     canonical = normalize_url(doc.url or page.final_url)
     return Article(
         article_id=short_hash(canonical),
@@ -76,7 +81,7 @@ def extract_article(page: Page, cues: Cues) -> Article | Failure:
         language=guess_language(page.body, text),
         text=text,
         text_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        extraction=extract_figures(text, cues),
+        extraction=extraction,
         sketch=tuple(sketch(text)),
     )
 
@@ -84,22 +89,24 @@ def extract_article(page: Page, cues: Cues) -> Article | Failure:
 _WORKER_CUES: dict[Any, Cues] = {}
 
 
-def _extract_in_worker(page: Page, cue_words: Any) -> Article | Failure:
+def _extract_in_worker(page: Page, cue_words: Any, budget: float | None) -> Article | Failure:
     cues = _WORKER_CUES.get(cue_words)
     if cues is None:  # compiled once per worker process
         cues = _WORKER_CUES.setdefault(cue_words, Cues.from_key(cue_words))
-    return extract_article(page, cues)
+    return extract_article(page, cues, budget)
 
 
-def extract_articles(pages: Sequence[Page], cues: Cues, pool: Executor | None = None) -> Extracted:
+def extract_articles(
+    pages: Sequence[Page], cues: Cues, pool: Executor | None = None, budget: float | None = None
+) -> Extracted:
     """Articles from pages; with a process pool, on every core (trafilatura is CPU-bound)."""
     articles: list[Article] = []
     failures: list[Failure] = []
     if pool is not None and len(pages) > 1:
         key = cues.key
-        results = list(pool.map(_extract_in_worker, pages, [key] * len(pages), chunksize=4))
+        results = list(pool.map(_extract_in_worker, pages, [key] * len(pages), [budget] * len(pages), chunksize=4))
     else:
-        results = [extract_article(page, cues) for page in pages]
+        results = [extract_article(page, cues, budget) for page in pages]
     for result in results:
         if isinstance(result, Article):
             articles.append(result)

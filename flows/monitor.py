@@ -140,7 +140,9 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
                     pool = stack.enter_context(
                         ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
                     )
-                extracted = await asyncio.to_thread(extract_articles, fetched.pages, cues, pool)
+                extracted = await asyncio.to_thread(
+                    extract_articles, fetched.pages, cues, pool, settings.topic.fetch.page_budget
+                )
                 batch_failures = fetched.failures + extracted.failures
                 with connect(db) as con:
                     record_failures(con, run_id, batch_failures)
