@@ -6,7 +6,9 @@ Shared by `drainwatch run` and `drainwatch demo`, so neither imports the other.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,21 +40,44 @@ def run_once(topic: str, db: Path, outbox: Path) -> Any:
     from flows.monitor import monitor
 
     try:
-        return asyncio.run(monitor(topic_file=topic, db=str(db), outbox=str(outbox)))
+        with _display():
+            return asyncio.run(monitor(topic_file=topic, db=str(db), outbox=str(outbox)))
     except DrainwatchError as exc:
         raise fail(exc) from None
     except Exception as exc:  # a bug or an unforeseen failure: one line, the details are in the log above
         raise Exit(f"run failed: {type(exc).__name__}: {exc}", 1) from None
 
 
+def _display() -> contextlib.AbstractContextManager[object]:
+    """A live progress display on a terminal; elsewhere the plain log lines, as they are."""
+    if not sys.stdout.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    from .progress import live_progress
+
+    return live_progress(Console())
+
+
 def print_summary(s: Any) -> None:
+    if sys.stdout.isatty():
+        from rich.console import Console
+
+        from .progress import summary_table
+
+        Console().print(summary_table(s))
+    else:
+        _summary_line(s)
+    for e in s.errors[:20]:
+        click.echo(f"  ! {e.stage}: {e.url or ''} {e.reason}{' (' + e.detail + ')' if e.detail else ''}", err=True)
+    if len(s.errors) > 20:
+        click.echo(f"  ! … and {len(s.errors) - 20} more (see the run_errors table)", err=True)
+
+
+def _summary_line(s: Any) -> None:
     click.echo(
         f"run {s.run_id}: {s.status} · sources {s.sources_ok} ok, {s.sources_failed} failed · "
         f"{s.articles_discovered} URLs listed, {s.articles_new} new articles, {s.pages_failed} pages failed · "
         f"{s.figures_new} figures, {s.findings_new} new findings · {s.alerts_sent} alert(s) sent"
         + (f", {s.alerts_queued} queued (will retry next run)" if s.alerts_queued else "")
     )
-    for e in s.errors[:20]:
-        click.echo(f"  ! {e.stage}: {e.url or ''} {e.reason}{' (' + e.detail + ')' if e.detail else ''}", err=True)
-    if len(s.errors) > 20:
-        click.echo(f"  ! … and {len(s.errors) - 20} more (see the run_errors table)", err=True)

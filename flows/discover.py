@@ -141,12 +141,13 @@ async def discover(sources: Sources, fetcher: Fetcher, states: Mapping[str, Sour
             params = gdelt_params(sources, state.last_ok_at, now)
             state = SourceState(body_hash=state.body_hash, backed_off=state.backed_off)  # new window, new answer
         jobs.append(_source(fetcher, key, url, kind, state, params))
+    log.info("asking %d sources", len(jobs), extra={"progress": {"stage": "discover", "total": len(jobs)}})
     results = await asyncio.gather(*jobs)
     seen: dict[str, Candidate] = {}
     for _, items in results:
         for c in items:
             seen.setdefault(c.url, c)
-    for r, _ in results:
+    for done, (r, _) in enumerate(results, 1):
         state_word = (
             "skipped (backing off)"
             if r.skipped
@@ -154,5 +155,5 @@ async def discover(sources: Sources, fetcher: Fetcher, states: Mapping[str, Sour
             if r.not_modified
             else (f"{r.items} items" if r.ok else f"failed ({r.reason})")
         )
-        log.info("source %s: %s", r.url, state_word)
+        log.info("source %s: %s", r.url, state_word, extra={"progress": {"stage": "discover", "done": done}})
     return Discovery(tuple(seen.values()), tuple(r for r, _ in results))

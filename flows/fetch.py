@@ -40,5 +40,10 @@ async def fetch_pages(candidates: Sequence[Candidate], fetcher: Fetcher) -> Fetc
     results = await asyncio.gather(*(one(c) for c in candidates))
     pages = tuple(r for r in results if isinstance(r, Page))
     failures = tuple(r for r in results if isinstance(r, Failure))
-    log.info("fetched %d pages, %d failed", len(pages), len(failures))
+    log.info(
+        "fetched %d pages, %d failed",
+        len(pages),
+        len(failures),
+        extra={"progress": {"stage": "fetch", "advance": len(candidates)}},
+    )
     return Fetched(pages, failures, tuple(fetcher.attempts[first_attempt:]))

@@ -113,7 +113,12 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
             last_starts = last_request_starts(con)
             waiting = con.execute("SELECT count(*) FROM candidates WHERE status = 'discovered'").fetchall()[0][0]
         total = min(waiting, fetch.max_pages_per_run)
-        log.info("%d pages to fetch%s", total, f" ({waiting - total} wait for later runs)" if waiting > total else "")
+        log.info(
+            "%d pages to fetch%s",
+            total,
+            f" ({waiting - total} wait for later runs)" if waiting > total else "",
+            extra={"progress": {"stage": "fetch", "total": total}},
+        )
         async with make_client(fetch) as client:
             fetcher = Fetcher(client, fetch, last_starts)
 
@@ -160,6 +165,7 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
                     len(fetched.pages),
                     added,
                     len(batch_failures),
+                    extra={"progress": {"stage": "extract", "done": done, "total": total}},
                 )
     return ProcessOutcome(articles_new, figures_new, tuple(failures))
 
@@ -207,6 +213,7 @@ def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
                 [f.finding_id for f in findings],
             )
         queued = outbox_table.queued_alerts(con)
+    log.info("%d alert(s) to send", len(queued), extra={"progress": {"stage": "alert", "total": len(queued)}})
     # The file is closed while the SMTP server is talked to (retries, timeouts): readers
     # are not locked out, and each result is recorded in its own short transaction.
     for q in queued:
@@ -220,6 +227,7 @@ def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
         with connect(settings.warehouse.db_path) as con:
             outbox_table.mark_sent(con, q.alert_id, transport)
         sent += 1
+        log.info("alert %s sent by %s", q.alert_id, transport, extra={"progress": {"stage": "alert", "advance": 1}})
     with connect(settings.warehouse.db_path) as con:
         record_failures(con, run_id, failures)
     return AlertOutcome(sent, len(queued) - sent, tuple(failures))
