@@ -197,9 +197,13 @@ def query(sql: str, db: Path | None, fmt: str, output: Path | None, params: tupl
     While a run holds the database, the query retries for a few seconds, then answers from
     the Parquet snapshot of the last finished run and says so on stderr.
 
+    The SQL sees the warehouse and nothing else: external access is switched off and the
+    configuration locked, so COPY ... TO, read_text/read_csv of files, ATTACH and SET of
+    those settings are refused (exit 2). Only --output is written; use `export` for files.
+
     Example: drainwatch query "SELECT metric, value, comparison FROM findings_overview"
     """
-    from .query_cmd import QueryError, run_query
+    from .query_cmd import QueryError, QueryRefused, run_query
 
     if sql == "-":
         sql = sys.stdin.read()
@@ -210,6 +214,8 @@ def query(sql: str, db: Path | None, fmt: str, output: Path | None, params: tupl
         result = run_query(path, sql, dict(params) if params else None, output if fmt == "parquet" else None)
     except DrainwatchError as exc:
         raise _fail(exc) from None
+    except QueryRefused as exc:
+        raise _Exit(f"{path}: {exc}", 2) from None
     except QueryError as exc:
         raise _Exit(f"{path}: {exc}", 1) from None
     if result.note:

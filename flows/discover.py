@@ -41,9 +41,9 @@ def parse_feed(body: bytes, base_url: str, content_type: str, kind: SourceKind, 
         link = e.get("link") or e.get("id")
         if not link:
             continue
+        # A file:, ftp: or javascript: link stays a candidate so that the fetch stage drops it
+        # with a reason (unsupported_scheme) that SQL can see, instead of vanishing here.
         absolute = urljoin(base_url, link)
-        if not absolute.startswith(("http://", "https://")):
-            continue
         published = e.get("published") or e.get("updated")
         out.append(Candidate(normalize_url(absolute), absolute, source_url, kind, e.get("title"), published))
     if parsed.bozo and not out:

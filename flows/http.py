@@ -71,6 +71,16 @@ def normalize_url(url: str) -> str:
         return urldefrag(url)[0]
 
 
+FETCHABLE_SCHEMES = ("http", "https")
+
+
+def refuse_scheme(url: str) -> None:
+    """Only the web: a feed may list file:, ftp: or javascript: links, and none is followed."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in FETCHABLE_SCHEMES:
+        raise TerminalFetchError(url, "unsupported_scheme", f"scheme {scheme or '(none)'!r}, only http and https")
+
+
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
@@ -136,6 +146,7 @@ class Fetcher:
         max_bytes: int | None = None,
     ) -> HttpResult:
         """GET with retries; raises TransientFetchError or TerminalFetchError."""
+        refuse_scheme(url)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -244,15 +255,18 @@ class Fetcher:
             raise TerminalFetchError(url, "too_many_redirects", str(exc)) from None
         except httpx.TimeoutException:
             raise TransientFetchError(url, "timeout") from None
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        except httpx.UnsupportedProtocol as exc:
+            # httpx refuses a redirect to a non-http scheme with this error, before any request.
+            raise TerminalFetchError(url, "unsupported_scheme", str(exc)) from None
+        except httpx.InvalidURL as exc:
             raise TerminalFetchError(url, "bad_url", str(exc)) from None
         except httpx.TransportError as exc:
             raise TransientFetchError(url, "connection_error", str(exc) or type(exc).__name__) from None
 
     async def allowed(self, url: str) -> bool:
         """robots.txt says this user agent may fetch `url` (fetched once per host; errors allow)."""
-        if not self.fetch.respect_robots:
-            return True
+        if not self.fetch.respect_robots or urlsplit(url).scheme.lower() not in FETCHABLE_SCHEMES:
+            return True  # a non-web URL is refused by get() with its own reason, not by robots
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}"
         async with self._robots_locks[key]:

@@ -104,3 +104,46 @@ def test_report_charts_show_the_baseline_and_the_findings(warehouse, tmp_path):
     empty = matplotlib.image.imread(tmp_path / "rep" / "charts" / "it_remote_abroad-percent.png")[:, :, :3]
     img = empty
     assert has_colour(BASELINE_COLOUR) and not has_colour(POINT_COLOUR)
+
+
+REFUSED = [
+    "COPY (select 1) TO 'x.csv'",
+    "select * from read_text('/etc/hostname')",
+    "SET enable_external_access = true",
+]
+
+
+@pytest.mark.parametrize("sql", REFUSED)
+def test_query_touches_nothing_but_the_warehouse(warehouse, tmp_path, monkeypatch, sql):
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["query", "--db", str(warehouse), sql])
+    assert r.exit_code == 2, r.output
+    assert len(r.stderr.strip().splitlines()) == 1 and "refused" in r.stderr
+    assert not (tmp_path / "x.csv").exists() and "drainwatch" not in r.stdout
+
+
+def test_query_from_the_snapshot_is_sealed_too(warehouse, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(warehouse)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        r = CliRunner().invoke(main, ["query", "--db", str(warehouse), REFUSED[0]])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert r.exit_code == 2 and not (tmp_path / "x.csv").exists()
+
+
+def test_every_query_the_readme_documents_still_works(warehouse):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    documented = re.findall(r'"(SELECT [^"]+)"', readme)
+    # The README's tables and views, each as `SELECT * FROM name`.
+    names = re.findall(r"^\| `([a-z_]+)`(?:, `([a-z_]+)`)?(?: \(view\))? \|", readme, flags=re.M)
+    tables = {n for pair in names for n in pair if n}
+    assert documented and {"findings_overview", "dropped_pages", "source_health", "stories"} <= tables
+    for sql in documented + [f"SELECT * FROM {t} LIMIT 1" for t in sorted(tables)]:
+        r = CliRunner().invoke(main, ["query", "--db", str(warehouse), sql])
+        assert r.exit_code == 0, (sql, r.output)

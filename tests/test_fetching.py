@@ -243,3 +243,29 @@ def test_a_failing_source_is_backed_off(httpserver, tmp_path):
     assert q(db, "SELECT consecutive_failures, next_attempt_after > now() FROM source_health") == [(3, True)]
     skipped = run_monitor(t, db, tmp_path / "out")
     assert skipped.sources_failed == 0 and paths(httpserver).count("/bad.xml") == 3
+
+
+def test_only_http_and_https_are_fetched_and_a_redirect_to_file_is_refused(httpserver, tmp_path):
+    base = httpserver.url_for("").rstrip("/")
+    links = [
+        "file:///etc/hostname",
+        "ftp://127.0.0.1/a.html",
+        "javascript:alert(1)",
+        f"{base}/moved.html",
+        f"{base}/a.html",
+    ]
+    body = "".join(f"<item><title>t{i}</title><link>{x}</link></item>" for i, x in enumerate(links))
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>{base}/</link><description>d</description>{body}</channel></rss>'
+    httpserver.expect_request("/feed.xml").respond_with_data(feed, content_type="application/rss+xml")
+    httpserver.expect_request("/moved.html").respond_with_data(
+        "", status=302, headers={"Location": "file:///etc/passwd"}
+    )
+    httpserver.expect_request("/a.html").respond_with_data(page("150,000"), content_type="text/html")
+    db = tmp_path / "w.duckdb"
+    run_monitor(topic(tmp_path, base), db, tmp_path / "outbox")
+    dropped = dict(q(db, "SELECT url, reason FROM dropped_pages"))
+    by_scheme = {u.split(":", 1)[0]: r for u, r in dropped.items() if "moved" not in u}
+    assert by_scheme == {"file": "unsupported_scheme", "ftp": "unsupported_scheme", "javascript": "unsupported_scheme"}
+    assert [r for u, r in dropped.items() if "moved" in u] == ["unsupported_scheme"]
+    assert q(db, "SELECT count(*) FROM figures") == [(1,)]  # the legitimate article still counts
+    assert not any(p.startswith("/etc") for p in paths(httpserver))

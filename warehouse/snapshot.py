@@ -56,14 +56,16 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
     return final
 
 
-def open_snapshot(folder: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory database whose views read the snapshot's Parquet files."""
+def open_snapshot(folder: Path, *, in_memory: bool = False) -> duckdb.DuckDBPyConnection:
+    """An in-memory database whose views read the snapshot's Parquet files; with in_memory,
+    tables loaded from them, so the connection needs no file access afterwards."""
     files = sorted(folder.glob("*.parquet"))
     if not files:
         raise WarehouseError(str(folder), "no snapshot to read")
     con = duckdb.connect(":memory:")
     for f in files:
-        con.execute(f"CREATE VIEW \"{f.stem}\" AS SELECT * FROM read_parquet('{_sql_path(f)}')")
+        kind = "TABLE" if in_memory else "VIEW"
+        con.execute(f"CREATE {kind} \"{f.stem}\" AS SELECT * FROM read_parquet('{_sql_path(f)}')")
     return con
 
 
