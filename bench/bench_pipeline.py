@@ -1,6 +1,6 @@
 """The pipeline against its own stack's limits; prints a table and ratio_vs_trafilatura.
 
-    .venv/bin/python bench/bench_pipeline.py [--pages 2000] [--only ratio] [--repeat N]
+    .venv/bin/python bench/bench_pipeline.py [--pages 2000] [--only ratio|runs] [--repeat N]
 
 1. trafilatura.bare_extraction with metadata (the call the pipeline makes, same options)
    on the corpus, in the pipeline's pool of worker processes and batches;
@@ -105,22 +105,45 @@ class Site(BaseHTTPRequestHandler):
 def _env(api_url: str | None) -> dict[str, str]:
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
+    # The temporary server can take longer than Prefect's 20 s to start on a loaded machine.
+    env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if api_url:
         env["PREFECT_API_URL"] = api_url
     return env
 
 
 def cli_run(topic: Path, db: Path, outbox: Path, api_url: str | None = None) -> float:
-    """Seconds of one `drainwatch run` in a fresh process, on the temporary server or on `api_url`."""
+    """Seconds of one `drainwatch run` in a fresh process, on the temporary server or on `api_url`.
+
+    A run that does not exit 0 stops the benchmark: its time would measure something else."""
     drainwatch = str(Path(sys.executable).parent / "drainwatch")
     t0 = time.perf_counter()
-    subprocess.run(
+    done = subprocess.run(
         [drainwatch, "run", "--topic", str(topic), "--db", str(db), "--outbox", str(outbox)],
         env=_env(api_url),
         check=False,
         capture_output=True,
+        text=True,
     )
-    return time.perf_counter() - t0
+    took = time.perf_counter() - t0
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise SystemExit(f"bench: drainwatch run exited {done.returncode} after {took:.1f} s: {tail}")
+    return took
+
+
+def in_flow(db: Path) -> float:
+    """Seconds the last run spent inside the flow (from its row in `runs`)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT epoch(finished_at - started_at) FROM runs ORDER BY started_at DESC LIMIT 1"
+        ).fetchone()
+    finally:
+        con.close()
+    return float(row[0]) if row else float("nan")
 
 
 def empty_flow(api_url: str | None = None) -> float:
@@ -182,7 +205,7 @@ def print_rows(rows: list[tuple[str, str]]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=2000)
-    ap.add_argument("--only", choices=["ratio"], help="only the ratio and the step breakdown")
+    ap.add_argument("--only", choices=["ratio", "runs"], help="only the ratio and step breakdown, or only the runs")
     ap.add_argument("--repeat", type=int, default=1, help="measure the ratio this many times")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -201,9 +224,9 @@ def main() -> None:
     )
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
-    old = len(paths) / processing.extract_one_process(paths)
     ratios = []
-    for _ in range(args.repeat):
+    old = len(paths) / processing.extract_one_process(paths) if args.only != "runs" else 0.0
+    for _ in range(args.repeat if args.only != "runs" else 0):
         bare, ours, timings, n = measure_ratio(paths, work / "path.duckdb")
         ratios.append(ours / bare)
         print_rows(
@@ -234,7 +257,9 @@ def main() -> None:
     for f in (run_db, Path(str(run_db) + ".wal")):
         f.unlink(missing_ok=True)
     full = cli_run(topic, run_db, work / "outbox")
+    full_flow = in_flow(run_db)
     noop = cli_run(topic, run_db, work / "outbox")
+    noop_flow = in_flow(run_db)
     empty = empty_flow()
     with PrefectServer(work / "prefect-home") as server:
         empty_flow(server.url)  # the server's first flow run creates its tables' rows: not measured
@@ -256,17 +281,19 @@ def main() -> None:
     print_rows(
         [
             ("full run, fetching from 127.0.0.1", f"{full:.1f} s = {len(paths) / full:.1f} pages/s incl. start-up"),
+            ("  of it inside the flow", f"{full_flow:.1f} s"),
             ("no-op run (source answers 304), running server", f"{noop_server:.1f} s"),
             ("empty flow run, same running server", f"{empty_server:.1f} s"),
             ("no-op / empty flow, running server", f"{noop_server / empty_server:.2f} (target <= 1.2)"),
-            ("no-op run, Prefect's temporary server", f"{noop:.1f} s"),
+            ("no-op run, Prefect's temporary server", f"{noop:.1f} s ({noop_flow:.1f} s inside the flow)"),
             ("empty flow run, Prefect's temporary server", f"{empty:.1f} s"),
             (f"peak RSS, {len(paths) // 4} pages", f"{rss[len(paths) // 4]:.0f} MB"),
             (f"peak RSS, {len(paths)} pages", f"{rss[len(paths)]:.0f} MB"),
             ("load average after", " ".join(f"{x:.2f}" for x in os.getloadavg())),
         ]
     )
-    print(f"ratio_vs_trafilatura={ratios[-1]:.2f}")
+    if ratios:
+        print(f"ratio_vs_trafilatura={ratios[-1]:.2f}")
 
 
 if __name__ == "__main__":
