@@ -116,11 +116,7 @@ def store_articles(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequen
                 [[a.article_id for a in articles]],
             ).fetchall()
         }
-        stories = StoryIndex(
-            con.execute(
-                "SELECT story_id, sketch FROM articles WHERE sketch IS NOT NULL AND story_id IS NOT NULL"
-            ).fetchall()
-        )
+        stories = StoryIndex(_stories_near(con, [a.sketch for a in articles]))
         article_rows, figure_rows, rejected_rows = [], [], []
         stored, duplicates = [], []
         for a in articles:
@@ -186,6 +182,25 @@ def store_articles(con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequen
         _set_candidate_status(con, "stored", stored)
         _set_candidate_status(con, "duplicate", duplicates)
     return len(article_rows), len(figure_rows)
+
+
+def _stories_near(con: duckdb.DuckDBPyConnection, sketches: Sequence[Sequence[int]]) -> list[tuple[str, list[int]]]:
+    """The stored sketches that share at least MIN_SHARED hashes with the batch's sketches
+    taken together: a superset of those StoryIndex would compare, found by the database,
+    so that a batch's cost does not grow with every article ever stored. In stored order,
+    as the whole table was read before."""
+    hashes = sorted({h for sk in sketches for h in sk})
+    if not hashes:
+        return []
+    return con.execute(
+        """WITH batch AS (SELECT DISTINCT unnest(?::UBIGINT[]) AS h),
+           near AS (
+               SELECT s.rid FROM (SELECT rowid AS rid, unnest(sketch) AS h FROM articles
+                                  WHERE sketch IS NOT NULL AND story_id IS NOT NULL) s
+               JOIN batch USING (h) GROUP BY s.rid HAVING count(*) >= ?)
+           SELECT story_id, sketch FROM articles WHERE rowid IN (SELECT rid FROM near) ORDER BY rowid""",
+        [hashes, StoryIndex.MIN_SHARED],
+    ).fetchall()
 
 
 class StoryIndex:
