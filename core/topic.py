@@ -166,6 +166,8 @@ def load_topic(path: str | Path) -> Topic:
         news_search_rss=src.url("news_search_rss"),
         news_search_queries=src.strings("news_search_queries"),
     )
+    if not 1 <= sources.gdelt_max_records <= 250:
+        raise ConfigError(src.file, "sources.gdelt_max_records", f"must be 1 to 250, got {sources.gdelt_max_records}")
     al = section("alert")
     metrics = al.strings("metrics")
     for m in metrics:

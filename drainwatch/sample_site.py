@@ -11,7 +11,7 @@ import json
 import threading
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -127,22 +127,59 @@ def render_search_rss(arts: list[SiteArticle], base: str, query: str) -> str:
     )
 
 
-def render_gdelt(arts: list[SiteArticle], base: str) -> str:
-    return json.dumps(
+GDELT_TIME = "%Y%m%d%H%M%S"
+
+
+def gdelt_query_problem(query: str) -> str | None:
+    """The real API's syntax rules that its error pages name (not all of them)."""
+    depth, outside_or = 0, False
+    for token in query.replace("(", " ( ").replace(")", " ) ").split():
+        depth += token == "("
+        depth -= token == ")"
+        outside_or = outside_or or (token == "OR" and depth == 0)
+    if depth != 0:
+        return "Your query contains unbalanced parentheses."
+    if outside_or:
+        return "Queries containing OR'd terms must be surrounded by ()."
+    if query.count('"') % 2:
+        return "Your query contains an unclosed quoted phrase."
+    if not query.strip():
+        return "Your query was empty."
+    return None
+
+
+def render_gdelt(arts: list[SiteArticle], base: str, query: dict[str, list[str]], now: datetime) -> tuple[str, str]:
+    """(content type, body) as the DOC 2.0 API answers ArtList/JSON: a bad query is an HTML
+    page, the window is startdatetime..enddatetime, newest first, at most maxrecords (250)."""
+    problem = gdelt_query_problem(query.get("query", [""])[0])
+    if problem:
+        return "text/html; charset=utf-8", f"<html><body><p>{html.escape(problem)}</p></body></html>\n"
+    # GDELT's seendate is when its crawler saw the article: here, the hours before the site started.
+    seen = [(now - timedelta(hours=i + 1), a) for i, a in enumerate(arts)]
+    start = query.get("startdatetime", [""])[0]
+    end = query.get("enddatetime", [""])[0]
+    lo = datetime.strptime(start, GDELT_TIME).replace(tzinfo=UTC) if start else now - timedelta(days=7)
+    hi = datetime.strptime(end, GDELT_TIME).replace(tzinfo=UTC) if end else now
+    limit = min(int(query.get("maxrecords", ["75"])[0] or 75), 250)
+    picked = sorted(((t, a) for t, a in seen if lo <= t.replace(microsecond=0) <= hi), key=lambda p: p[0], reverse=True)
+    body = json.dumps(
         {
             "articles": [
                 {
                     "url": f"{base}{a.path}",
+                    "url_mobile": "",
                     "title": a.title,
-                    "seendate": a.date.replace("-", "") + "T080000Z",
+                    "seendate": t.strftime("%Y%m%dT%H%M%SZ"),
+                    "socialimage": "",
                     "domain": "127.0.0.1",
                     "language": "Russian" if a.lang == "ru" else "English",
-                    "sourcecountry": "",
+                    "sourcecountry": "Russia" if a.lang == "ru" else "United Kingdom",
                 }
-                for a in arts
+                for t, a in picked[:limit]
             ]
         }
     )
+    return "application/json; charset=utf-8", body
 
 
 class SampleSite:
@@ -150,6 +187,7 @@ class SampleSite:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.outlets, self.articles = load_articles()
+        self.started = datetime.now(UTC).replace(microsecond=0)
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -202,11 +240,8 @@ class SampleSite:
             if path == f"/{outlet_id}/atom.xml":
                 return 200, "application/atom+xml; charset=utf-8", render_atom(outlet, mine, self.base)
         if path == "/gdelt/api/v2/doc/doc":
-            return (
-                200,
-                "application/json; charset=utf-8",
-                render_gdelt([a for a in self.articles if a.gdelt], self.base),
-            )
+            ctype, body = render_gdelt([a for a in self.articles if a.gdelt], self.base, query, self.started)
+            return 200, ctype, body
         if path == "/news/rss/search":
             q = query.get("q", [""])[0]
             return (

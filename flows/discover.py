@@ -2,17 +2,16 @@
 
 Incremental: every source is asked with its last validators (If-None-Match /
 If-Modified-Since); a 304, or a body whose hash equals the last one, is not parsed again.
-GDELT is asked for the window since its last successful answer.
+GDELT is asked for the window since its last successful answer (flows/gdelt.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -23,12 +22,11 @@ from core.errors import FetchError
 from core.records import Candidate, Discovery, SourceKind, SourceResult, SourceState
 from core.topic import Sources
 
+from . import gdelt
 from .http import Fetcher, normalize_url
 
 log = logging.getLogger(__name__)
 MAX_SOURCE_BYTES = 10_000_000
-GDELT_MAX_WINDOW = timedelta(days=90)  # the DOC API searches the last three months
-GDELT_OVERLAP = timedelta(hours=1)
 
 
 def parse_feed(body: bytes, base_url: str, content_type: str, kind: SourceKind, source_url: str) -> list[Candidate]:
@@ -49,36 +47,6 @@ def parse_feed(body: bytes, base_url: str, content_type: str, kind: SourceKind, 
     if parsed.bozo and not out:
         raise ValueError(f"no usable entry ({type(parsed.bozo_exception).__name__}: {parsed.bozo_exception})")
     return out
-
-
-def parse_gdelt(body: bytes, source_url: str) -> list[Candidate]:
-    """Articles of a GDELT DOC 2.0 ArtList JSON answer."""
-    try:
-        data = json.loads(body.decode("utf-8-sig") or "{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not JSON ({exc}); GDELT answers errors as plain text: {body[:120]!r}") from None
-    articles = data.get("articles", []) if isinstance(data, dict) else []
-    out = []
-    for a in articles:
-        url = a.get("url") if isinstance(a, dict) else None
-        if isinstance(url, str) and url.startswith(("http://", "https://")):
-            out.append(Candidate(normalize_url(url), url, source_url, "gdelt", a.get("title"), a.get("seendate")))
-    return out
-
-
-def gdelt_params(sources: Sources, since: datetime | None, now: datetime) -> dict[str, str]:
-    params = {
-        "query": sources.gdelt_query,
-        "mode": "ArtList",
-        "format": "json",
-        "maxrecords": str(sources.gdelt_max_records),
-        "sort": "DateDesc",
-    }
-    if since is not None and now - since < GDELT_MAX_WINDOW:
-        params["startdatetime"] = (since - GDELT_OVERLAP).astimezone(UTC).strftime("%Y%m%d%H%M%S")
-    else:
-        params["timespan"] = sources.gdelt_timespan
-    return params
 
 
 async def _source(
@@ -102,16 +70,52 @@ async def _source(
     if body_hash == state.body_hash:  # a stale validator, but the same body: nothing new
         return SourceResult(key, kind, True, 0, not_modified=True, body_hash=body_hash, **validators), []
     try:
-        items = (
-            parse_gdelt(res.body, key)
-            if kind == "gdelt"
-            else parse_feed(res.body, res.url, res.content_type, kind, key)
-        )
+        items = parse_feed(res.body, res.url, res.content_type, kind, key)
     except ValueError as exc:
-        return SourceResult(
-            key, kind, False, 0, "malformed_json" if kind == "gdelt" else "malformed_feed", str(exc)
-        ), []
+        return SourceResult(key, kind, False, 0, "malformed_feed", str(exc)), []
     return SourceResult(key, kind, True, len(items), body_hash=body_hash, **validators), items
+
+
+async def _gdelt(
+    fetcher: Fetcher, sources: Sources, key: str, state: SourceState, now: datetime
+) -> tuple[SourceResult, list[Candidate]]:
+    """The window since the last good answer, paged back while answers come full.
+
+    A page that fails keeps what the earlier pages found, but the source is not marked ok,
+    so the next run asks the whole window again (candidates are deduplicated on insert)."""
+    if state.backed_off:
+        return SourceResult(key, "gdelt", True, skipped=True), []
+    start = gdelt.window_start(sources, state.last_ok_at, now)
+    end, first_hash = now, None
+    found: list[Candidate] = []
+    full = min(sources.gdelt_max_records, gdelt.MAX_RECORDS)
+    for _ in range(gdelt.MAX_PAGES):
+        try:
+            # One attempt: a retry after a 429 lengthens GDELT's penalty.
+            res = await fetcher.get(
+                sources.gdelt_doc_api,
+                "source",
+                params=gdelt.window_params(sources, start, end),
+                max_bytes=MAX_SOURCE_BYTES,
+                attempts=1,
+            )
+            page = gdelt.parse_page(res.body, key)
+        except FetchError as exc:
+            reason = "rate_limited" if exc.status == 429 else exc.reason
+            return SourceResult(key, "gdelt", False, len(found), reason, exc.detail), found
+        except gdelt.GdeltRateLimited as exc:
+            return SourceResult(key, "gdelt", False, len(found), "rate_limited", str(exc)), found
+        except gdelt.GdeltQueryError as exc:
+            return SourceResult(key, "gdelt", False, len(found), "gdelt_query_error", str(exc)), found
+        except ValueError as exc:
+            return SourceResult(key, "gdelt", False, len(found), "malformed_json", str(exc)), found
+        if first_hash is None:
+            first_hash = hashlib.sha256(res.body).hexdigest()
+        found.extend(page.candidates)
+        if page.records < full or page.oldest is None or page.oldest >= end or page.oldest <= start:
+            break
+        end = page.oldest  # inclusive: the articles of that second come again, deduplicated by URL
+    return SourceResult(key, "gdelt", True, len(found), body_hash=first_hash), found
 
 
 def source_keys(sources: Sources) -> list[tuple[str, str, SourceKind, dict[str, str] | None]]:
@@ -138,9 +142,9 @@ async def discover(sources: Sources, fetcher: Fetcher, states: Mapping[str, Sour
     for key, url, kind, params in source_keys(sources):
         state = states.get(key, SourceState())
         if kind == "gdelt":
-            params = gdelt_params(sources, state.last_ok_at, now)
-            state = SourceState(body_hash=state.body_hash, backed_off=state.backed_off)  # new window, new answer
-        jobs.append(_source(fetcher, key, url, kind, state, params))
+            jobs.append(_gdelt(fetcher, sources, key, state, now))
+        else:
+            jobs.append(_source(fetcher, key, url, kind, state, params))
     log.info("asking %d sources", len(jobs), extra={"progress": {"stage": "discover", "total": len(jobs)}})
     results = await asyncio.gather(*jobs)
     seen: dict[str, Candidate] = {}
