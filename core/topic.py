@@ -22,6 +22,20 @@ DEFAULT_TOPIC = "russia-it-emigration.toml"
 
 
 @dataclass(frozen=True, slots=True)
+class NewsQuery:
+    """One news-search query and the edition it is asked in (Google's `ceid`, COUNTRY:lang)."""
+
+    q: str
+    edition: str = "US:en"
+
+    @property
+    def params(self) -> dict[str, str]:
+        country, _, lang = self.edition.partition(":")
+        # Google's own links: hl=en-US&gl=US&ceid=US:en, hl=ru&gl=RU&ceid=RU:ru.
+        return {"hl": f"{lang}-{country}" if lang == "en" else lang, "gl": country, "ceid": self.edition}
+
+
+@dataclass(frozen=True, slots=True)
 class Sources:
     feeds: tuple[str, ...]
     gdelt_doc_api: str
@@ -29,7 +43,11 @@ class Sources:
     gdelt_timespan: str
     gdelt_max_records: int
     news_search_rss: str
-    news_search_queries: tuple[str, ...]
+    news_search_queries: tuple[NewsQuery, ...]
+    news_search_when: str = "7d"
+    """Appended to each query as `when:7d`, so that results are recent ("" leaves it out)."""
+    news_search_max_links: int = 15
+    """Links per query a run resolves to the publisher's URL (two requests each); the rest wait."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +182,9 @@ def load_topic(path: str | Path) -> Topic:
         gdelt_timespan=src.get("gdelt_timespan", str, "7d"),
         gdelt_max_records=src.get("gdelt_max_records", int, 75),
         news_search_rss=src.url("news_search_rss"),
-        news_search_queries=src.strings("news_search_queries"),
+        news_search_queries=_news_queries(src),
+        news_search_when=src.get("news_search_when", str, "7d"),
+        news_search_max_links=src.get("news_search_max_links", int, 15),
     )
     if not 1 <= sources.gdelt_max_records <= 250:
         raise ConfigError(src.file, "sources.gdelt_max_records", f"must be 1 to 250, got {sources.gdelt_max_records}")
@@ -210,6 +230,23 @@ def load_topic(path: str | Path) -> Topic:
         cue_words=cue_words,
         baseline=baseline,
     )
+
+
+def _news_queries(r: _Reader) -> tuple[NewsQuery, ...]:
+    """Each entry a string (the US English edition) or a table {q = "...", edition = "RU:ru"}."""
+    out = []
+    for i, entry in enumerate(r.get("news_search_queries", list)):
+        key = f"sources.news_search_queries[{i}]"
+        if isinstance(entry, str):
+            out.append(NewsQuery(entry))
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("q"), str) or set(entry) - {"q", "edition"}:
+            raise ConfigError(r.file, key, f'must be a string or {{q = "...", edition = "RU:ru"}}, got {entry!r}')
+        edition = entry.get("edition", "US:en")
+        if not (isinstance(edition, str) and len(edition.split(":")) == 2 and all(edition.split(":"))):
+            raise ConfigError(r.file, f"{key}.edition", f'must be COUNTRY:language such as "RU:ru", got {edition!r}')
+        out.append(NewsQuery(entry["q"], edition))
+    return tuple(out)
 
 
 def _cue_words(r: _Reader) -> dict[str, Any]:

@@ -6,6 +6,9 @@ Used by `drainwatch demo` and by the tests; the articles live in demo_site/artic
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import html
 import json
 import threading
@@ -114,17 +117,67 @@ def render_atom(outlet: dict[str, Any], arts: list[SiteArticle], base: str) -> s
     )
 
 
+def encoded_id(path: str) -> str:
+    """An id in the shape of Google News' since 2024: `CBMi` + base64url of a protobuf whose
+    payload is an opaque token (AU_yqL...), so that base64 alone cannot give the URL."""
+    token = b"AU_yqL" + base64.urlsafe_b64encode(hashlib.sha256(path.encode()).digest()).rstrip(b"=")
+    return (
+        base64.urlsafe_b64encode(b"\x08\x13\x22" + bytes([len(token)]) + token + b"\xd2\x01\x00").decode().rstrip("=")
+    )
+
+
+UNDECODABLE = "/rss/articles/gone"  # listed by the search, but its article page has no signature
+
+
 def render_search_rss(arts: list[SiteArticle], base: str, query: str) -> str:
-    # Search links carry tracking parameters, as aggregators' do; drainwatch must strip them.
+    """As Google News RSS: encoded links, "Headline - Outlet" titles, <source url> the outlet's home."""
     items = "".join(
-        f"<item><title>{html.escape(a.title)}</title><link>{base}{a.path}?utm_source=newssearch&amp;utm_medium=rss</link>"
-        f"<pubDate>{format_datetime(datetime.fromisoformat(a.date).replace(tzinfo=UTC))}</pubDate></item>"
+        f"<item><title>{html.escape(a.title)} - {html.escape(a.outlet_name)}</title>"
+        f"<link>{base}/rss/articles/{encoded_id(a.path)}?oc=5</link>"
+        f'<guid isPermaLink="false">{encoded_id(a.path)}</guid>'
+        f"<pubDate>{format_datetime(datetime.fromisoformat(a.date).replace(tzinfo=UTC))}</pubDate>"
+        f'<description>&lt;a href="{base}/rss/articles/{encoded_id(a.path)}?oc=5"&gt;{html.escape(a.title)}&lt;/a&gt;</description>'
+        f'<source url="{base}/{a.outlet}/">{html.escape(a.outlet_name)}</source></item>'
         for a in arts
     )
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Search: {html.escape(query)}</title>'
-        f"<link>{base}/news</link><description>search results</description>{items}</channel></rss>"
+    gone = encoded_id(UNDECODABLE)
+    items += (
+        f"<item><title>A story the aggregator cannot place - Nowhere Daily</title>"
+        f'<link>{base}/rss/articles/{gone}?oc=5</link><guid isPermaLink="false">{gone}</guid>'
+        f'<source url="{base}/nowhere/">Nowhere Daily</source></item>'
     )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>"{html.escape(query)}" - Google News</title>'
+        f"<link>{base}/news</link><description>Google News</description>{items}</channel></rss>"
+    )
+
+
+def render_decoding_page(link_id: str, signature: str | None, ts: int) -> str:
+    """The aggregator's article page: a JavaScript shell whose c-wiz element carries the
+    decoding attributes (none for a link it cannot place: a consent page instead)."""
+    if signature is None:
+        return (
+            "<!DOCTYPE html><html><head><title>Before you continue</title></head><body>"
+            "<form action='/save'><p>We use cookies and data to deliver our services.</p>"
+            "<button>Accept all</button></form></body></html>"
+        )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Google News</title>'
+        "<script>window.WIZ_global_data={};</script></head><body>"
+        f'<c-wiz jsrenderer="ARwRbe" jsshadow jsdata="deferred-i1"><div jscontroller="aLI87" jsaction="rcuQ6b:npT2md" '
+        f'data-n-a-id="{link_id}" data-n-a-ts="{ts}" data-n-a-sg="{signature}" data-n-vlb="0"></div></c-wiz>'
+        "<noscript>Opening the article needs JavaScript.</noscript></body></html>"
+    )
+
+
+def render_batch_answer(url: str | None) -> str:
+    """The batchexecute answer: anti-XSSI prefix, then the wrb.fr envelope whose payload is
+    itself JSON; a request it cannot serve has a null payload and an error code."""
+    if url is None:
+        envelope: list[object] = ["wrb.fr", "Fbv4je", None, None, None, [3], "generic"]
+    else:
+        envelope = ["wrb.fr", "Fbv4je", json.dumps(["garturlres", url, 1]), None, None, None, "generic"]
+    return ")]}'\n\n" + json.dumps([envelope, ["di", 42], ["af.httprm", 41, "-4398123075436215806", 7]]) + "\n"
 
 
 GDELT_TIME = "%Y%m%d%H%M%S"
@@ -188,6 +241,9 @@ class SampleSite:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.outlets, self.articles = load_articles()
         self.started = datetime.now(UTC).replace(microsecond=0)
+        self.requests: list[tuple[str, str]] = []  # (method, path) of every request, for the tests
+        self._secret = hashlib.sha256(str(id(self)).encode()).digest()
+        self._by_id = {encoded_id(a.path): a for a in self.articles}
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -195,7 +251,18 @@ class SampleSite:
                 return
 
             def do_GET(self) -> None:  # noqa: N802
+                site.requests.append(("GET", self.path))
                 status, ctype, body = site.respond(self.path)
+                self._send(status, ctype, body)
+
+            def do_POST(self) -> None:  # noqa: N802
+                site.requests.append(("POST", self.path))
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"))
+                status, ctype, body = site.respond_post(self.path, form)
+                self._send(status, ctype, body)
+
+            def _send(self, status: int, ctype: str, body: str) -> None:
                 data = body.encode("utf-8")
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
@@ -249,6 +316,13 @@ class SampleSite:
                 "application/rss+xml; charset=utf-8",
                 render_search_rss([a for a in self.articles if a.search], self.base, q),
             )
+        if path.startswith("/articles/"):  # decoding step 1 (news.google.com/articles/<id>)
+            link_id = path.rsplit("/", 1)[-1]
+            known = link_id in self._by_id
+            page = render_decoding_page(link_id, self.signature(link_id) if known else None, self.timestamp)
+            return 200, "text/html; charset=utf-8", page
+        if path.startswith("/rss/articles/"):  # the link itself: a page needing JavaScript, never the article
+            return 200, "text/html; charset=utf-8", render_decoding_page(path.rsplit("/", 1)[-1], None, 0)
         if path == "/robots.txt":
             return 200, "text/plain", "User-agent: *\nAllow: /\n"
         for a in self.articles:
@@ -256,6 +330,37 @@ class SampleSite:
                 others = [o for o in self.articles if o.outlet == a.outlet and o is not a]
                 return 200, "text/html; charset=utf-8", render_article(a, self.base, others)
         return 404, "text/html; charset=utf-8", "<html><body><h1>Not found</h1></body></html>"
+
+    @property
+    def timestamp(self) -> int:
+        return int(self.started.timestamp())
+
+    def signature(self, link_id: str) -> str:
+        return "AZ5r3e" + hmac.new(self._secret, link_id.encode(), hashlib.sha256).hexdigest()[:40]
+
+    def publisher_url(self, link_id: str) -> str | None:
+        a = self._by_id.get(link_id)
+        return f"{self.base}{a.path}" if a else None
+
+    def respond_post(self, raw_path: str, form: dict[str, list[str]]) -> tuple[int, str, str]:
+        """Decoding step 2: the Fbv4je batchexecute request, checked as the service checks it."""
+        if urlsplit(raw_path).path != "/_/DotsSplashUi/data/batchexecute":
+            return 405, "text/plain", "method not allowed"
+        try:
+            rpc = json.loads(form["f.req"][0])[0][0]
+            request = json.loads(rpc[1])
+            link_id, ts, signature = request[2], request[3], request[4]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return 400, "text/html; charset=utf-8", "<html><body>Error 400 (Bad Request)</body></html>"
+        ok = (
+            rpc[0] == "Fbv4je"
+            and ts == self.timestamp
+            and isinstance(signature, str)
+            and isinstance(link_id, str)
+            and hmac.compare_digest(signature, self.signature(link_id))
+        )
+        url = self.publisher_url(link_id) if ok else None
+        return 200, "application/json; charset=utf-8", render_batch_answer(url)
 
     def __enter__(self) -> SampleSite:
         self.thread.start()

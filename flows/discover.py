@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -22,8 +22,9 @@ from core.errors import FetchError
 from core.records import Candidate, Discovery, SourceKind, SourceResult, SourceState
 from core.topic import Sources
 
-from . import gdelt
-from .http import Fetcher, normalize_url
+from . import gdelt, newssearch
+from .http import Fetcher, host_of, normalize_url
+from .newssearch import unwrap_redirect
 
 log = logging.getLogger(__name__)
 MAX_SOURCE_BYTES = 10_000_000
@@ -41,9 +42,25 @@ def parse_feed(body: bytes, base_url: str, content_type: str, kind: SourceKind, 
             continue
         # A file:, ftp: or javascript: link stays a candidate so that the fetch stage drops it
         # with a reason (unsupported_scheme) that SQL can see, instead of vanishing here.
-        absolute = urljoin(base_url, link)
+        absolute = unwrap_redirect(urljoin(base_url, link))
         published = e.get("published") or e.get("updated")
-        out.append(Candidate(normalize_url(absolute), absolute, source_url, kind, e.get("title"), published))
+        title = e.get("title")
+        source = e.get("source") or {}
+        outlet = source.get("title") or None
+        if title and outlet and title.endswith(f" - {outlet}"):  # Google News: "Headline - Outlet"
+            title = title[: -len(outlet) - 3]
+        out.append(
+            Candidate(
+                normalize_url(absolute),
+                absolute,
+                source_url,
+                kind,
+                title,
+                published,
+                outlet=outlet,
+                outlet_url=source.get("href") or source.get("url") or None,
+            )
+        )
     if parsed.bozo and not out:
         raise ValueError(f"no usable entry ({type(parsed.bozo_exception).__name__}: {parsed.bozo_exception})")
     return out
@@ -127,16 +144,23 @@ def source_keys(sources: Sources) -> list[tuple[str, str, SourceKind, dict[str, 
         )
         out.append((key, sources.gdelt_doc_api, "gdelt", None))
     if sources.news_search_rss:
-        for q in sources.news_search_queries:
-            params = {"q": q, "hl": "en-US", "gl": "US", "ceid": "US:en"}
+        for nq in sources.news_search_queries:
+            when = sources.news_search_when
+            q = nq.q if not when or "when:" in nq.q else f"{nq.q} when:{when}"
+            params = {"q": q} | nq.params
             out.append(
                 (str(httpx.URL(sources.news_search_rss, params=params)), sources.news_search_rss, "news_search", params)
             )
     return out
 
 
-async def discover(sources: Sources, fetcher: Fetcher, states: Mapping[str, SourceState]) -> Discovery:
-    """Ask every source for its articles; a failing source is reported, never raised."""
+async def discover(
+    sources: Sources, fetcher: Fetcher, states: Mapping[str, SourceState], known_links: Set[str] = frozenset()
+) -> Discovery:
+    """Ask every source for its articles; a failing source is reported, never raised.
+
+    News-search links are resolved to the publisher's URL (flows/newssearch.py) before they
+    become candidates; `known_links` are the aggregator links resolved or dropped before."""
     now = datetime.now(UTC)
     jobs = []
     for key, url, kind, params in source_keys(sources):
@@ -147,10 +171,17 @@ async def discover(sources: Sources, fetcher: Fetcher, states: Mapping[str, Sour
             jobs.append(_source(fetcher, key, url, kind, state, params))
     log.info("asking %d sources", len(jobs), extra={"progress": {"stage": "discover", "total": len(jobs)}})
     results = await asyncio.gather(*jobs)
+    listed = [c for _, items in results for c in items]
+    if sources.news_search_rss:
+        editions = {
+            key: params["ceid"] for key, _, kind, params in source_keys(sources) if kind == "news_search" and params
+        }
+        listed = await newssearch.resolve_candidates(
+            listed, fetcher, host_of(sources.news_search_rss), editions, known_links, sources.news_search_max_links
+        )
     seen: dict[str, Candidate] = {}
-    for _, items in results:
-        for c in items:
-            seen.setdefault(c.url, c)
+    for c in listed:
+        seen.setdefault(c.url, c)
     for done, (r, _) in enumerate(results, 1):
         state_word = (
             "skipped (backing off)"
