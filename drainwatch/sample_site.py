@@ -117,6 +117,62 @@ def render_atom(outlet: dict[str, Any], arts: list[SiteArticle], base: str) -> s
     )
 
 
+def feed_path(outlet: dict[str, Any]) -> str:
+    return f"/{outlet['id']}/{'atom.xml' if outlet['feed'] == 'atom' else 'rss.xml'}"
+
+
+def render_home(outlet: dict[str, Any], arts: list[SiteArticle]) -> str:
+    """An outlet's front page: its feed announced with <link rel=alternate>, as sites do."""
+    e = html.escape
+    kind = "application/atom+xml" if outlet["feed"] == "atom" else "application/rss+xml"
+    links = "".join(f'<li><a href="{e(a.path)}">{e(a.title)}</a></li>' for a in arts)
+    return (
+        f'<!DOCTYPE html><html lang="{outlet["lang"]}"><head><meta charset="utf-8"><title>{e(outlet["name"])}</title>'
+        f'<link rel="alternate" type="{kind}" title="{e(outlet["name"])}" href="{feed_path(outlet)}">'
+        f'<link rel="stylesheet" href="/static/site.css"></head><body><h1>{e(outlet["name"])}</h1>'
+        f"<ul>{links}</ul></body></html>"
+    )
+
+
+def render_sitemap_index(outlets: list[dict[str, Any]], base: str) -> str:
+    maps = "".join(
+        f"<sitemap><loc>{base}/{o['id']}/news-sitemap.xml</loc></sitemap><sitemap><loc>{base}/{o['id']}/sitemap-pages.xml</loc></sitemap>"
+        for o in outlets
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{maps}</sitemapindex>'
+
+
+def render_pages_sitemap(outlet: dict[str, Any], base: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{base}/{outlet['id']}/</loc></url><url><loc>{base}/about</loc></url></urlset>"
+    )
+
+
+def render_news_sitemap(outlet: dict[str, Any], arts: list[SiteArticle], base: str, now: datetime) -> str:
+    """A Google News sitemap: the outlet's articles of the last two days with dates and
+    titles. The fixtures are dated 2025, so all but the last one are listed as published in
+    the hours before the site started; the last keeps its own date and is too old to count."""
+    e = html.escape
+    urls = []
+    for i, a in enumerate(arts):
+        when = (
+            now - timedelta(hours=3 * i + 2)
+            if i < len(arts) - 1
+            else datetime.fromisoformat(a.date).replace(tzinfo=UTC)
+        )
+        urls.append(
+            f"<url><loc>{base}{a.path}</loc><news:news><news:publication><news:name>{e(outlet['name'])}</news:name>"
+            f"<news:language>{outlet['lang']}</news:language></news:publication>"
+            f"<news:publication_date>{when.isoformat()}</news:publication_date>"
+            f"<news:title>{e(a.title)}</news:title></news:news></url>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{"".join(urls)}</urlset>'
+    )
+
+
 def encoded_id(path: str) -> str:
     """An id in the shape of Google News' since 2024: `CBMi` + base64url of a protobuf whose
     payload is an opaque token (AU_yqL...), so that base64 alone cannot give the URL."""
@@ -280,9 +336,10 @@ class SampleSite:
         return f"http://{host!s}:{port}"
 
     def feed_urls(self) -> list[str]:
-        return [
-            f"{self.base}/{o['id']}/{'atom.xml' if o['feed'] == 'atom' else 'rss.xml'}" for o in self.outlets.values()
-        ]
+        return [f"{self.base}{feed_path(o)}" for o in self.outlets.values()]
+
+    def news_sitemap_urls(self) -> list[str]:
+        return [f"{self.base}/{o}/news-sitemap.xml" for o in self.outlets]
 
     def topic_toml(self) -> str:
         """A topic file pointed at this site: [sources], and no politeness delay to ourselves."""
@@ -291,6 +348,7 @@ class SampleSite:
             "[fetch]\nhost_delay = 0.0\nbackoff = 0.05\n\n"
             "[sources]\n"
             f"feeds = [{feeds}]\n"
+            f"news_sitemaps = [{', '.join(json.dumps(u) for u in self.news_sitemap_urls())}]\n"
             f'gdelt_doc_api = "{self.base}/gdelt/api/v2/doc/doc"\n'
             'gdelt_query = "IT specialists Russia left"\n'
             f'news_search_rss = "{self.base}/news/rss/search"\n'
@@ -302,6 +360,12 @@ class SampleSite:
         path, query = parts.path, parse_qs(parts.query)
         for outlet_id, outlet in self.outlets.items():
             mine = [a for a in self.articles if a.outlet == outlet_id]
+            if path == f"/{outlet_id}/":
+                return 200, "text/html; charset=utf-8", render_home(outlet, mine)
+            if path == f"/{outlet_id}/news-sitemap.xml":
+                return 200, "application/xml", render_news_sitemap(outlet, mine, self.base, self.started)
+            if path == f"/{outlet_id}/sitemap-pages.xml":
+                return 200, "application/xml", render_pages_sitemap(outlet, self.base)
             if path == f"/{outlet_id}/rss.xml":
                 return 200, "application/rss+xml; charset=utf-8", render_rss(outlet, mine, self.base)
             if path == f"/{outlet_id}/atom.xml":
@@ -323,8 +387,18 @@ class SampleSite:
             return 200, "text/html; charset=utf-8", page
         if path.startswith("/rss/articles/"):  # the link itself: a page needing JavaScript, never the article
             return 200, "text/html; charset=utf-8", render_decoding_page(path.rsplit("/", 1)[-1], None, 0)
+        if path.startswith("/mirror/"):
+            # Feeds at the paths real outlets use (/mirror/<host>/<path>: .asp, a query string,
+            # a trailing slash), so that a test can ask for each default feed's shape.
+            return (
+                200,
+                "application/rss+xml; charset=utf-8",
+                render_rss({"name": path.split("/")[2]}, self.articles, self.base),
+            )
         if path == "/robots.txt":
-            return 200, "text/plain", "User-agent: *\nAllow: /\n"
+            return 200, "text/plain", f"User-agent: *\nAllow: /\n\nSitemap: {self.base}/sitemap_index.xml\n"
+        if path == "/sitemap_index.xml":
+            return 200, "application/xml", render_sitemap_index(list(self.outlets.values()), self.base)
         for a in self.articles:
             if path == a.path:
                 others = [o for o in self.articles if o.outlet == a.outlet and o is not a]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -24,14 +24,23 @@ from core.topic import Sources
 
 from . import gdelt, newssearch
 from .http import Fetcher, host_of, normalize_url
+from .news_sitemap import parse_news_sitemap
 from .newssearch import unwrap_redirect
 
 log = logging.getLogger(__name__)
 MAX_SOURCE_BYTES = 10_000_000
 
 
-def parse_feed(body: bytes, base_url: str, content_type: str, kind: SourceKind, source_url: str) -> list[Candidate]:
-    """Entries of an RSS/Atom document; a broken tail still yields what came before it."""
+def parse_feed(
+    body: bytes,
+    base_url: str,
+    content_type: str,
+    kind: SourceKind,
+    source_url: str,
+    keep: Callable[[str], bool] | None = None,
+) -> list[Candidate]:
+    """Entries of an RSS/Atom document; a broken tail still yields what came before it.
+    With `keep`, only the entries whose title and summary it accepts (the prefilter)."""
     parsed = feedparser.parse(
         body, response_headers={"content-location": base_url, "content-type": content_type or "application/xml"}
     )
@@ -39,6 +48,8 @@ def parse_feed(body: bytes, base_url: str, content_type: str, kind: SourceKind, 
     for e in parsed.entries:
         link = e.get("link") or e.get("id")
         if not link:
+            continue
+        if keep is not None and not keep(f"{e.get('title') or ''}\n{e.get('summary') or ''}"):
             continue
         # A file:, ftp: or javascript: link stays a candidate so that the fetch stage drops it
         # with a reason (unsupported_scheme) that SQL can see, instead of vanishing here.
@@ -67,7 +78,13 @@ def parse_feed(body: bytes, base_url: str, content_type: str, kind: SourceKind, 
 
 
 async def _source(
-    fetcher: Fetcher, key: str, url: str, kind: SourceKind, state: SourceState, params: dict[str, str] | None = None
+    fetcher: Fetcher,
+    key: str,
+    url: str,
+    kind: SourceKind,
+    state: SourceState,
+    params: dict[str, str] | None = None,
+    keep: Callable[[str], bool] | None = None,
 ) -> tuple[SourceResult, list[Candidate]]:
     if state.backed_off:
         return SourceResult(key, kind, True, skipped=True), []
@@ -87,9 +104,15 @@ async def _source(
     if body_hash == state.body_hash:  # a stale validator, but the same body: nothing new
         return SourceResult(key, kind, True, 0, not_modified=True, body_hash=body_hash, **validators), []
     try:
-        items = parse_feed(res.body, res.url, res.content_type, kind, key)
+        items = (
+            parse_news_sitemap(res.body, key, datetime.now(UTC))
+            if kind == "news_sitemap"
+            else parse_feed(res.body, res.url, res.content_type, kind, key, keep)
+        )
     except ValueError as exc:
-        return SourceResult(key, kind, False, 0, "malformed_feed", str(exc)), []
+        return SourceResult(
+            key, kind, False, 0, "malformed_sitemap" if kind == "news_sitemap" else "malformed_feed", str(exc)
+        ), []
     return SourceResult(key, kind, True, len(items), body_hash=body_hash, **validators), items
 
 
@@ -138,6 +161,7 @@ async def _gdelt(
 def source_keys(sources: Sources) -> list[tuple[str, str, SourceKind, dict[str, str] | None]]:
     """(key, url, kind, params) for every source; GDELT's key leaves out its date window."""
     out: list[tuple[str, str, SourceKind, dict[str, str] | None]] = [(u, u, "feed", None) for u in sources.feeds]
+    out += [(u, u, "news_sitemap", None) for u in sources.news_sitemaps]
     if sources.gdelt_doc_api and sources.gdelt_query:
         key = str(
             httpx.URL(sources.gdelt_doc_api, params={"query": sources.gdelt_query, "mode": "ArtList", "format": "json"})
@@ -155,12 +179,17 @@ def source_keys(sources: Sources) -> list[tuple[str, str, SourceKind, dict[str, 
 
 
 async def discover(
-    sources: Sources, fetcher: Fetcher, states: Mapping[str, SourceState], known_links: Set[str] = frozenset()
+    sources: Sources,
+    fetcher: Fetcher,
+    states: Mapping[str, SourceState],
+    known_links: Set[str] = frozenset(),
+    on_topic: Callable[[str], bool] | None = None,
 ) -> Discovery:
     """Ask every source for its articles; a failing source is reported, never raised.
 
     News-search links are resolved to the publisher's URL (flows/newssearch.py) before they
-    become candidates; `known_links` are the aggregator links resolved or dropped before."""
+    become candidates; `known_links` are the aggregator links resolved or dropped before.
+    `on_topic` is the prefilter of the feeds listed with `prefilter = true`."""
     now = datetime.now(UTC)
     jobs = []
     for key, url, kind, params in source_keys(sources):
@@ -168,7 +197,8 @@ async def discover(
         if kind == "gdelt":
             jobs.append(_gdelt(fetcher, sources, key, state, now))
         else:
-            jobs.append(_source(fetcher, key, url, kind, state, params))
+            keep = on_topic if key in sources.prefiltered_feeds else None
+            jobs.append(_source(fetcher, key, url, kind, state, params, keep))
     log.info("asking %d sources", len(jobs), extra={"progress": {"stage": "discover", "total": len(jobs)}})
     results = await asyncio.gather(*jobs)
     listed = [c for _, items in results for c in items]

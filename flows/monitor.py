@@ -77,7 +77,8 @@ async def discover_task(settings: Settings, run_id: str) -> DiscoverOutcome:
         states, last_starts, links = source_states(con), last_request_starts(con), known_links(con)
     async with make_client(settings.fetch) as client:
         fetcher = Fetcher(client, settings.fetch, last_starts)
-        found = await discover(settings.topic.sources, fetcher, states, links)
+        subject = Cues.from_mapping(settings.topic.cue_words)
+        found = await discover(settings.topic.sources, fetcher, states, links, lambda t: subject.has("it_subject", t))
     failures = tuple(Failure("discover", s.url, s.reason or "error", s.detail or "") for s in found.sources if not s.ok)
     with connect(settings.warehouse.db_path) as con:
         added = record_discovery(con, found.sources, found.candidates)
