@@ -1,8 +1,11 @@
-"""Discovery: article URLs from RSS/Atom feeds, the GDELT DOC 2.0 API and news-search RSS.
+"""Discovery: article URLs from RSS/Atom feeds, publisher news sitemaps, the GDELT DOC 2.0
+API and news-search RSS.
 
 Incremental: every source is asked with its last validators (If-None-Match /
 If-Modified-Since); a 304, or a body whose hash equals the last one, is not parsed again.
-GDELT is asked for the window since its last successful answer (flows/gdelt.py).
+GDELT is asked for the window since its last successful answer (flows/gdelt.py); news-search
+links are resolved to the publisher's URL (flows/newssearch.py); news sitemaps give their
+last two days (flows/news_sitemap.py).
 """
 
 from __future__ import annotations
@@ -129,7 +132,7 @@ async def _gdelt(
     end, first_hash = now, None
     found: list[Candidate] = []
     full = min(sources.gdelt_max_records, gdelt.MAX_RECORDS)
-    for _ in range(gdelt.MAX_PAGES):
+    for page_no in range(1, gdelt.MAX_PAGES + 1):
         try:
             # One attempt: a retry after a 429 lengthens GDELT's penalty.
             res = await fetcher.get(
@@ -154,6 +157,8 @@ async def _gdelt(
         found.extend(page.candidates)
         if page.records < full or page.oldest is None or page.oldest >= end or page.oldest <= start:
             break
+        if page_no == gdelt.MAX_PAGES:
+            log.warning("GDELT: %d pages were not enough; articles seen before %s are left out", page_no, page.oldest)
         end = page.oldest  # inclusive: the articles of that second come again, deduplicated by URL
     return SourceResult(key, "gdelt", True, len(found), body_hash=first_hash), found
 

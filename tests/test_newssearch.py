@@ -108,3 +108,17 @@ def test_google_alerts_links_unwrap_without_a_request():
         unwrap_redirect("https://example.org/url?url=https://x.example/")
         == "https://example.org/url?url=https://x.example/"
     )
+
+
+def test_a_link_whose_article_another_source_listed_first_is_still_known(tmp_path):
+    from core.records import Candidate
+    from warehouse.db import connect
+    from warehouse.fetchstate import known_links, record_discovery
+
+    url = "https://outlet.example/story"
+    link = "https://news.google.com/rss/articles/CBMiAbc?oc=5"
+    with connect(tmp_path / "w.duckdb") as con:
+        record_discovery(con, [], [Candidate(url, url, "feed-key", "feed")])
+        record_discovery(con, [], [Candidate(url, url, "search-key", "news_search", via=link)])
+        assert link in known_links(con)
+        assert con.execute("SELECT count(*), min(kind) FROM candidates").fetchall() == [(1, "feed")]

@@ -67,6 +67,11 @@ def record_discovery(
                     for c in candidates
                 ],
             )
+        # A resolved news-search link whose article another source listed first still
+        # records its link, so that it is not decoded again next run.
+        vias = [[c.via, c.url] for c in candidates if c.via]
+        if vias:
+            con.executemany("UPDATE candidates SET via = ? WHERE url = ? AND via IS NULL", vias)
         added = con.execute("SELECT count(*) FROM candidates").fetchall()[0][0] - before
         for r in results:
             if r.skipped:
