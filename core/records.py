@@ -9,7 +9,7 @@ from typing import Literal
 
 from core.figures import Extraction
 
-SourceKind = Literal["feed", "gdelt", "news_search"]
+SourceKind = Literal["feed", "gdelt", "news_search", "news_sitemap"]
 Stage = Literal["discover", "fetch", "extract", "store", "compare", "alert"]
 
 
@@ -28,6 +28,12 @@ class Candidate:
     kind: SourceKind
     title: str | None = None
     published: str | None = None
+    seen_at: str | None = None  # ISO 8601, UTC: when the source first saw it (GDELT's seendate)
+    outlet: str | None = None  # as the source names it: GDELT's domain, a news item's <source>
+    outlet_url: str | None = None
+    language: str | None = None  # ISO 639-1 hint from the source, checked by the detector
+    via: str | None = None  # the aggregator link it was resolved from (news search)
+    dropped: str | None = None  # a reason when it is never to be fetched (undecodable_link)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,20 @@ DEFAULT_TOPIC = "russia-it-emigration.toml"
 
 
 @dataclass(frozen=True, slots=True)
+class NewsQuery:
+    """One news-search query and the edition it is asked in (Google's `ceid`, COUNTRY:lang)."""
+
+    q: str
+    edition: str = "US:en"
+
+    @property
+    def params(self) -> dict[str, str]:
+        country, _, lang = self.edition.partition(":")
+        # Google's own links: hl=en-US&gl=US&ceid=US:en, hl=ru&gl=RU&ceid=RU:ru.
+        return {"hl": f"{lang}-{country}" if lang == "en" else lang, "gl": country, "ceid": self.edition}
+
+
+@dataclass(frozen=True, slots=True)
 class Sources:
     feeds: tuple[str, ...]
     gdelt_doc_api: str
@@ -29,7 +43,15 @@ class Sources:
     gdelt_timespan: str
     gdelt_max_records: int
     news_search_rss: str
-    news_search_queries: tuple[str, ...]
+    news_search_queries: tuple[NewsQuery, ...]
+    news_search_when: str = "7d"
+    """Appended to each query as `when:7d`, so that results are recent ("" leaves it out)."""
+    news_search_max_links: int = 15
+    """Links per query a run resolves to the publisher's URL (two requests each); the rest wait."""
+    news_sitemaps: tuple[str, ...] = ()
+    """Publisher news sitemaps (Google News format): their articles of the last two days."""
+    prefiltered_feeds: frozenset[str] = frozenset()
+    """Feeds whose items are kept only when their title or summary names the topic's subject."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +175,11 @@ def load_topic(path: str | Path) -> Topic:
 
     meta = section("topic")
     src = section("sources")
-    feeds = src.strings("feeds")
-    for i, feed in enumerate(feeds):
-        if not feed.startswith(("http://", "https://")):
-            raise ConfigError(src.file, f"sources.feeds[{i}]", f"must be an http(s) URL, got {feed!r}")
+    feeds, prefiltered = _feeds(src)
+    news_sitemaps = src.strings("news_sitemaps", ())
+    for i, sitemap in enumerate(news_sitemaps):
+        if not sitemap.startswith(("http://", "https://")):
+            raise ConfigError(src.file, f"sources.news_sitemaps[{i}]", f"must be an http(s) URL, got {sitemap!r}")
     sources = Sources(
         feeds=feeds,
         gdelt_doc_api=src.url("gdelt_doc_api"),
@@ -164,8 +187,14 @@ def load_topic(path: str | Path) -> Topic:
         gdelt_timespan=src.get("gdelt_timespan", str, "7d"),
         gdelt_max_records=src.get("gdelt_max_records", int, 75),
         news_search_rss=src.url("news_search_rss"),
-        news_search_queries=src.strings("news_search_queries"),
+        news_search_queries=_news_queries(src),
+        news_search_when=src.get("news_search_when", str, "7d"),
+        news_search_max_links=src.get("news_search_max_links", int, 15),
+        news_sitemaps=news_sitemaps,
+        prefiltered_feeds=prefiltered,
     )
+    if not 1 <= sources.gdelt_max_records <= 250:
+        raise ConfigError(src.file, "sources.gdelt_max_records", f"must be 1 to 250, got {sources.gdelt_max_records}")
     al = section("alert")
     metrics = al.strings("metrics")
     for m in metrics:
@@ -208,6 +237,47 @@ def load_topic(path: str | Path) -> Topic:
         cue_words=cue_words,
         baseline=baseline,
     )
+
+
+def _feeds(r: _Reader) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Each entry a URL, or {url = "...", prefilter = true} for a general-news feed whose items
+    are kept only when their title or summary has one of the topic's subject cues."""
+    urls, prefiltered = [], set()
+    for i, entry in enumerate(r.get("feeds", list)):
+        key = f"sources.feeds[{i}]"
+        if isinstance(entry, dict):
+            if not isinstance(entry.get("url"), str) or set(entry) - {"url", "prefilter"}:
+                raise ConfigError(r.file, key, f'must be a URL or {{url = "...", prefilter = true}}, got {entry!r}')
+            if not isinstance(entry.get("prefilter", False), bool):
+                raise ConfigError(r.file, f"{key}.prefilter", f"must be true or false, got {entry['prefilter']!r}")
+            url = entry["url"]
+            if entry.get("prefilter", False):
+                prefiltered.add(url)
+        elif isinstance(entry, str):
+            url = entry
+        else:
+            raise ConfigError(r.file, key, f"must be an http(s) URL, got {entry!r}")
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(r.file, key, f"must be an http(s) URL, got {url!r}")
+        urls.append(url)
+    return tuple(urls), frozenset(prefiltered)
+
+
+def _news_queries(r: _Reader) -> tuple[NewsQuery, ...]:
+    """Each entry a string (the US English edition) or a table {q = "...", edition = "RU:ru"}."""
+    out = []
+    for i, entry in enumerate(r.get("news_search_queries", list)):
+        key = f"sources.news_search_queries[{i}]"
+        if isinstance(entry, str):
+            out.append(NewsQuery(entry))
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("q"), str) or set(entry) - {"q", "edition"}:
+            raise ConfigError(r.file, key, f'must be a string or {{q = "...", edition = "RU:ru"}}, got {entry!r}')
+        edition = entry.get("edition", "US:en")
+        if not (isinstance(edition, str) and len(edition.split(":")) == 2 and all(edition.split(":"))):
+            raise ConfigError(r.file, f"{key}.edition", f'must be COUNTRY:language such as "RU:ru", got {edition!r}')
+        out.append(NewsQuery(entry["q"], edition))
+    return tuple(out)
 
 
 def _cue_words(r: _Reader) -> dict[str, Any]:

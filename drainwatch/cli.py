@@ -22,6 +22,7 @@ from .run_cmd import Exit as _Exit
 from .run_cmd import fail as _fail
 from .run_cmd import prefect_defaults as _prefect_defaults
 from .run_cmd import print_summary, run_once
+from .sources_cmd import sources
 
 topic_option = click.option(
     "--topic",
@@ -366,3 +367,6 @@ def demo(workdir: Path) -> None:
     except DrainwatchError as exc:
         raise _fail(exc) from None
     sys.exit(code)
+
+
+main.add_command(sources)

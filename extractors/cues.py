@@ -8,6 +8,7 @@ a whole word, because "it" the pronoun is everywhere.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,14 +78,30 @@ class Languages:
     def __init__(self) -> None:
         self._ident: Any = None
 
-    def of(self, text: str) -> str:
+    def _identifier(self) -> Any:
         if self._ident is None:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
             self._ident = LanguageIdentifier.from_model_file(MODEL_FILE)
+        return self._ident
+
+    def of(self, text: str) -> str:
         # The first couple of thousand characters decide as well as the whole text, at a
         # fraction of the cost.
-        return str(self._ident.classify(text[:2000])[0])
+        return str(self._identifier().classify(text[:2000])[0])
+
+    def ranked(self, text: str) -> list[tuple[str, float]]:
+        """Every language with its probability, most likely first; calibrated as py3langid's
+        norm_probs (softmax at temperature sqrt(bytes)) without loading the model twice."""
+        sample = text[:2000]
+        scores = self._identifier().rank(sample)
+        if not scores:
+            return []
+        temperature = math.sqrt(len(sample.encode("utf-8")) or 1)
+        top = scores[0][1]
+        weights = [(str(lang), math.exp((score - top) / temperature)) for lang, score in scores]
+        total = sum(w for _, w in weights)
+        return [(lang, w / total) for lang, w in weights]
 
 
 PackKey = tuple[tuple[str, tuple[str, ...]], ...]
@@ -153,6 +170,9 @@ class Cues:
 
     def language_of(self, text: str) -> str:
         return self._languages.of(text)
+
+    def language_scores(self, text: str) -> list[tuple[str, float]]:
+        return self._languages.ranked(text)
 
     def search(self, group: str, text: str) -> bool:
         """Uncached: for long texts asked once."""

@@ -22,19 +22,35 @@ from .http import normalize_url
 
 log = logging.getLogger(__name__)
 _LANG_ATTR = re.compile(rb"<html[^>]*\slang=[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
-_CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
-_LATIN = re.compile(r"[a-zA-Z]")
+CONFIDENT = 0.9  # the detector's probability above which hints are not needed
+PLAUSIBLE = 0.05  # a hint the detector gives at least this much is believed over an unsure detector
+MIN_TEXT = 200  # characters: under this, the detector is unsure whatever it says
 
 
-def guess_language(body: bytes, text: str) -> str | None:
-    """The page's declared language, else Russian or English from the script of the text."""
+def declared_language(body: bytes) -> str | None:
+    """The page's `<html lang>` (ru-RU -> ru): a hint, since templates often declare one
+    language for a whole multilingual site."""
     m = _LANG_ATTR.search(body[:4096])
-    if m:
-        return m.group(1).decode("ascii").lower()
-    cyr, lat = len(_CYRILLIC.findall(text[:5000])), len(_LATIN.findall(text[:5000]))
-    if cyr + lat == 0:
-        return None
-    return "ru" if cyr > lat else "en"
+    return m.group(1).decode("ascii").lower()[:2] if m else None
+
+
+def guess_language(text: str, cues: Cues, hints: Sequence[str | None] = ()) -> str | None:
+    """The article's language (ISO 639-1): py3langid on the text, with the source's word
+    (GDELT's or a news sitemap's language) and then the page's `<html lang>` as hints. A
+    confident detection on enough text wins; otherwise the first hint the detector does not
+    rule out; a hint the detector rules out is ignored."""
+    known = [h.lower() for h in hints if h]
+    scores = cues.language_scores(text) if text.strip() else []
+    if not scores:
+        return known[0] if known else None
+    top, p = scores[0]
+    if p >= CONFIDENT and len(text) >= MIN_TEXT:
+        return top
+    probability = dict(scores)
+    for h in known:
+        if probability.get(h, 0.0) >= PLAUSIBLE:
+            return h
+    return top
 
 
 def _document(body: bytes, content_type: str, url: str) -> Any:
@@ -62,8 +78,9 @@ def extract_article(page: Page, cues: Cues, budget: float | None = None) -> Arti
     text = (doc.text or "").strip() if doc is not None else ""
     if not text:
         return Failure("extract", page.final_url, "no_text", "trafilatura found no main text", terminal=True)
+    language = guess_language(text, cues, (page.candidate.language, declared_language(page.body)))
     try:
-        extraction = extract_figures(text, cues, budget=budget)
+        extraction = extract_figures(text, cues, language, budget=budget)
     except ExtractionBudgetExceeded as exc:
         return Failure("extract", page.final_url, "extraction_budget", str(exc.problem), terminal=True)
     canonical = normalize_url(doc.url or page.final_url)
@@ -73,12 +90,14 @@ def extract_article(page: Page, cues: Cues, budget: float | None = None) -> Arti
         canonical_url=canonical,
         discovered_url=page.candidate.discovered_url,
         source_url=page.candidate.source_url,
-        outlet=doc.sitename or doc.hostname,
+        # The site's own name; else the source's (GDELT's domain, a news item's <source>);
+        # trafilatura falls back to the host name, which comes last here.
+        outlet=(doc.sitename if doc.sitename != doc.hostname else None) or page.candidate.outlet or doc.hostname,
         title=doc.title or page.candidate.title,
         author=doc.author,
         published=doc.date,
         fetched_at=page.fetched_at,
-        language=guess_language(page.body, text),
+        language=language,
         text=text,
         text_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         extraction=extraction,

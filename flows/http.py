@@ -144,8 +144,11 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         max_bytes: int | None = None,
+        form: Mapping[str, str] | None = None,
+        attempts: int | None = None,
     ) -> HttpResult:
-        """GET with retries; raises TransientFetchError or TerminalFetchError."""
+        """GET with retries (a POST of `form` when given); raises TransientFetchError or
+        TerminalFetchError. `attempts` lowers the tries for a service that penalises retries."""
         refuse_scheme(url)
         headers = {}
         if etag:
@@ -153,20 +156,17 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         deadline = time.monotonic() + self.fetch.total_timeout * self.fetch.attempts
-        for attempt in range(1, self.fetch.attempts + 1):
+        tries = attempts or self.fetch.attempts
+        for attempt in range(1, tries + 1):
             try:
-                return await self._once(url, purpose, attempt, params, headers, max_bytes or self.fetch.max_bytes)
+                return await self._once(url, purpose, attempt, params, headers, max_bytes or self.fetch.max_bytes, form)
             except TransientFetchError as exc:
                 pause = (
                     exc.retry_after
                     if exc.retry_after is not None
                     else self.fetch.backoff * 2 ** (attempt - 1) * (0.5 + random.random())
                 )
-                if (
-                    attempt == self.fetch.attempts
-                    or pause > self.fetch.max_retry_after
-                    or time.monotonic() + pause > deadline
-                ):
+                if attempt == tries or pause > self.fetch.max_retry_after or time.monotonic() + pause > deadline:
                     raise
                 await asyncio.sleep(pause)
         raise AssertionError("unreachable")
@@ -179,6 +179,7 @@ class Fetcher:
         params: dict[str, str] | None,
         headers: dict[str, str],
         max_bytes: int,
+        form: Mapping[str, str] | None = None,
     ) -> HttpResult:
         host = host_of(url)
         async with self.gate.slot(host), self.global_slots:
@@ -188,7 +189,7 @@ class Fetcher:
             error: str | None = None
             try:
                 result = await asyncio.wait_for(
-                    self._request(url, params, headers, max_bytes), self.fetch.total_timeout
+                    self._request(url, params, headers, max_bytes, form), self.fetch.total_timeout
                 )
                 status, size = result.status, len(result.body)
                 return result
@@ -208,10 +209,16 @@ class Fetcher:
                 )
 
     async def _request(
-        self, url: str, params: dict[str, str] | None, headers: dict[str, str], max_bytes: int
+        self,
+        url: str,
+        params: dict[str, str] | None,
+        headers: dict[str, str],
+        max_bytes: int,
+        form: Mapping[str, str] | None = None,
     ) -> HttpResult:
+        method = "POST" if form is not None else "GET"
         try:
-            async with self.client.stream("GET", url, params=params, headers=headers) as resp:
+            async with self.client.stream(method, url, params=params, headers=headers, data=form) as resp:
                 if resp.status_code == 304:
                     return HttpResult(
                         str(resp.url),

@@ -32,6 +32,7 @@ from warehouse import alerts as outbox_table
 from warehouse.compare import assign_findings
 from warehouse.db import connect, transaction
 from warehouse.fetchstate import (
+    known_links,
     last_request_starts,
     pending_candidates,
     record_attempts,
@@ -73,10 +74,11 @@ class DiscoverOutcome:
 async def discover_task(settings: Settings, run_id: str) -> DiscoverOutcome:
     """Ask the sources (conditionally) and add the URLs they list to the candidates table."""
     with connect(settings.warehouse.db_path) as con:
-        states, last_starts = source_states(con), last_request_starts(con)
+        states, last_starts, links = source_states(con), last_request_starts(con), known_links(con)
     async with make_client(settings.fetch) as client:
         fetcher = Fetcher(client, settings.fetch, last_starts)
-        found = await discover(settings.topic.sources, fetcher, states)
+        subject = Cues.from_mapping(settings.topic.cue_words)
+        found = await discover(settings.topic.sources, fetcher, states, links, lambda t: subject.has("it_subject", t))
     failures = tuple(Failure("discover", s.url, s.reason or "error", s.detail or "") for s in found.sources if not s.ok)
     with connect(settings.warehouse.db_path) as con:
         added = record_discovery(con, found.sources, found.candidates)

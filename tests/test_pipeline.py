@@ -63,6 +63,10 @@ def test_feed_to_one_email_then_a_second_run_adds_nothing(topic_file, tmp_path, 
             "SELECT count(*) FROM figures WHERE finding_id IS NULL AND metric <> 'other'"
         ).fetchall() == [(0,)]
         assert con.execute("SELECT status FROM runs").fetchall() == [("complete",)]
+        # The news search's link that the aggregator cannot place is a typed drop, not a page.
+        assert con.execute("SELECT reason FROM dropped_pages WHERE url LIKE '%/rss/articles/%'").fetchall() == [
+            ("undecodable_link",)
+        ]
 
     before = counts(db)
     second = run_monitor(topic_file, db, outbox)

@@ -36,7 +36,8 @@ def test_piped_output_is_the_plain_log_lines_and_the_summary_line(prefect_harnes
     text = out.read_text()
     assert done.returncode == 0, text
     assert "\x1b" not in text
-    assert re.search(r"^run \S+: complete · sources 5 ok, 0 failed · 18 URLs listed, 18 new articles", text, re.M)
+    # 8 sources: 3 feeds, 3 news sitemaps, GDELT, one search; 19 URLs: the search's undecodable link too.
+    assert re.search(r"^run \S+: complete · sources 8 ok, 0 failed · 19 URLs listed, 18 new articles", text, re.M)
     assert re.search(r"\| INFO +\| flows\.discover - source http://127\.0\.0\.1:\d+/\S+: \d+ items$", text, re.M)
     assert "18 of 18 pages done" in text and "sources asked" not in text
 
@@ -64,7 +65,7 @@ def test_on_a_terminal_a_progress_display_and_a_summary_table(prefect_harness, t
     screen = ANSI.sub("", raw)
     assert "\x1b[" in raw  # a live display redraws itself
     for label, counts in (
-        ("sources asked", "5/5"),
+        ("sources asked", "8/8"),
         ("pages fetched", "18/18"),
         ("pages extracted", "18/18"),
         ("alerts sent", "1/1"),

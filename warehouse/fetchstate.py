@@ -41,11 +41,37 @@ def record_discovery(
     with transaction(con):
         before = con.execute("SELECT count(*) FROM candidates").fetchall()[0][0]
         if candidates:
+            # A candidate born dropped (a news-search link that could not be decoded) is kept
+            # with its reason, so that it shows in dropped_pages and is never fetched.
             con.executemany(
-                "INSERT OR IGNORE INTO candidates (url, discovered_url, source_url, kind, title, published, discovered_at, status) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'discovered')",
-                [[c.url, c.discovered_url, c.source_url, c.kind, c.title, c.published, at] for c in candidates],
+                "INSERT OR IGNORE INTO candidates (url, discovered_url, source_url, kind, title, published, discovered_at,"
+                " status, last_error, seen_at, outlet, outlet_url, language, via) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [
+                        c.url,
+                        c.discovered_url,
+                        c.source_url,
+                        c.kind,
+                        c.title,
+                        c.published,
+                        at,
+                        "dropped" if c.dropped else "discovered",
+                        c.dropped,
+                        c.seen_at,
+                        c.outlet,
+                        c.outlet_url,
+                        c.language,
+                        c.via,
+                    ]
+                    for c in candidates
+                ],
             )
+        # A resolved news-search link whose article another source listed first still
+        # records its link, so that it is not decoded again next run.
+        vias = [[c.via, c.url] for c in candidates if c.via]
+        if vias:
+            con.executemany("UPDATE candidates SET via = ? WHERE url = ? AND via IS NULL", vias)
         added = con.execute("SELECT count(*) FROM candidates").fetchall()[0][0] - before
         for r in results:
             if r.skipped:
@@ -95,12 +121,21 @@ def record_discovery(
 def pending_candidates(con: duckdb.DuckDBPyConnection, limit: int, tried: Sequence[str] = ()) -> list[Candidate]:
     """Candidates still to fetch, oldest first, leaving out those this run already tried."""
     rows = con.execute(
-        """SELECT url, discovered_url, source_url, kind, title, published FROM candidates
+        """SELECT url, discovered_url, source_url, kind, title, published, seen_at, outlet, outlet_url, language, via
+           FROM candidates
            WHERE status = 'discovered' AND url NOT IN (SELECT unnest(?::VARCHAR[]))
            ORDER BY discovered_at, url LIMIT ?""",
         [list(tried), limit],
     ).fetchall()
     return [Candidate(*r) for r in rows]
+
+
+def known_links(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Aggregator links already resolved (or dropped as undecodable): never decoded again."""
+    rows = con.execute(
+        "SELECT via FROM candidates WHERE via IS NOT NULL UNION SELECT discovered_url FROM candidates WHERE kind = 'news_search'"
+    ).fetchall()
+    return {r[0] for r in rows}
 
 
 def record_page_failures(con: duckdb.DuckDBPyConnection, failures: Iterable[Failure], max_attempts: int) -> None:
