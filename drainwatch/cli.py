@@ -117,7 +117,8 @@ def extract(inputs: tuple[str, ...], topic_file: Path | None, fmt: str) -> None:
     "--texts",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the real articles' texts. Default: $DRAINWATCH_REALSET, else ~/.cache/drainwatch/realset/texts.",
+    help="Folder of the real articles' texts. Default: $DRAINWATCH_REALSET, else ~/.cache/drainwatch/realset/texts. "
+    "A text missing there is taken from the sibling folder <name>-unverified (its hash not checked), said on stderr.",
 )
 @click.option(
     "--part",
@@ -154,6 +155,7 @@ def evaluate(
         realset_texts_dir,
         score,
         score_realset,
+        unverified_dir,
     )
     from .extract_cmd import article_text
 
@@ -163,7 +165,14 @@ def evaluate(
         cues = Cues.from_mapping(load_topic(topic_file or default_topic_path()).cue_words)
         if realset is not None:
             parts = ("dev", "test") if part == "all" else (part,)
-            r = score_realset(realset, texts or realset_texts_dir(), cues, parts)
+            texts_dir = texts or realset_texts_dir()
+            r = score_realset(realset, texts_dir, cues, parts)
+            if r.unverified:
+                click.echo(
+                    f"{len(r.unverified)} texts unverified (hash differs; from {unverified_dir(texts_dir)}): "
+                    + ", ".join(r.unverified),
+                    err=True,
+                )
             click.echo(format_report(r.overall, verbose), nl=False)
             click.echo(format_table("language", r.by_language) + format_table("kind", r.by_kind), nl=False)
             return
