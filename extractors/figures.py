@@ -50,6 +50,7 @@ class _Context:
     previous_departure: bool
     article_it: bool
     other_it_number: bool  # another number of the sentence counts IT people
+    asked: str | None  # the movement a question just before asked about ("How many left? About N.")
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
 
@@ -135,6 +136,13 @@ def _nearest(ctx: _Context, cues: Cues, groups: tuple[str, ...]) -> str | None:
     return chosen
 
 
+def _scope_after(clause: str, end: int) -> str:
+    """The number's own noun phrase: the words after it up to a comma, bracket or dash."""
+    rest = clause[end : end + 60]
+    m = _SUBJECT_END.search(rest)
+    return rest[: m.start()] if m else rest
+
+
 def _map_back(clause: str, lemmas: str, hit: re.Match[str]) -> tuple[int, int]:
     """A lemma-text hit's offsets, approximately, in the clause (by word index)."""
     index = len(lemmas[: hit.start()].split())
@@ -183,14 +191,19 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     # says what the number measures ("the country lacked 100,000, and 50,000 more left").
     # The workforce is a stock, named also as the base of shares ("10% of the IT workforce
     # left"): it decides only where no movement is said.
-    near = _nearest(ctx, cues, ("remote", "returned", "departure", "shortage")) or (
-        "workforce" if cues.has("workforce", predicate) else None
+    near = (
+        _nearest(ctx, cues, ("remote", "returned", "departure", "shortage"))
+        or ("workforce" if cues.has("workforce", predicate) else None)
+        or ctx.asked  # the answer to "How many IT specialists left?" has no verb of its own
     )
     if near == "returned" and negated:
         near = "departure"
     returned, remote, departure, shortage = (near == g for g in ("returned", "remote", "departure", "shortage"))
     if (shortage or near == "workforce") and cues.has("other_country", clause) and not cues.has("country", clause):
         return ("other", count_unit) if relevant else None  # another country's shortage or workforce
+    scope = _scope_after(clause, ctx.num[1])
+    if cues.has("other_country", scope) and not cues.has("country", scope):
+        return ("other", count_unit) if relevant else None  # "2% of developers from Poland"
     if m.percent:
         if cues.has("sample", ctx.subject) or cues.has("sample", ctx.clause[ctx.num[1] : ctx.num[1] + 20]):
             return ("other", "percent") if relevant else None  # "47% of respondents": a poll's answer
@@ -233,6 +246,13 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     return ("other", count_unit) if relevant else None
 
 
+def _asked(question: str, cues: Cues) -> str | None:
+    """The movement a question is about ("How many IT specialists left?"), if it names IT people."""
+    if not cues.has("it_subject", question):
+        return None
+    return next((g for g in ("returned", "remote", "departure", "shortage") if cues.has(g, question)), None)
+
+
 def is_on_topic(text: str, cues: Cues) -> bool:
     """An article is on topic when it names people, a movement (leaving, returning, shortage)
     or the workforce, and the country."""
@@ -264,6 +284,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
     previous_paragraph = -1
     previous_it = False
     previous_departure = False
+    asked: str | None = None
     article_it = bool(sentences) and cues.has("it_subject", sentences[0].text)
     # A speaker is carried from sentence to sentence only into a sentence that opens with a
     # quote mark; elsewhere only sentences with numbers need one (attribution is costly).
@@ -304,6 +325,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 previous_departure,
                 article_it,
                 any(it_counted[j] and clauses[j] == clause for j in range(len(mentions)) if j != i),
+                asked,
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
             )
@@ -335,7 +357,9 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         previous_speaker = speaker if speaker else (previous_speaker if same_paragraph else None)
         previous_paragraph = s.paragraph
         previous_it = sentence_it
-        previous_departure = bool(mentions) and cues.has("departure", s.text)
+        previous_departure = bool(mentions) and (cues.has("departure", s.text) or asked == "departure")
+        # A question's movement carries into the answer that follows it, and no further.
+        asked = _asked(s.text, cues) if s.text.rstrip("\"'”»").endswith("?") else None
     kept, duplicates = _dedupe(figures)
     rejected.extend(duplicates)
     return Extraction(tuple(kept), tuple(sorted(rejected, key=lambda r: r.start)), on_topic)

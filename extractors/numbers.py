@@ -39,6 +39,7 @@ MAGNITUDES: dict[str, float] = {
     "тысяча": 1e3,
     "тысячи": 1e3,
     "тысяч": 1e3,
+    "тис": 1e3,
     "mille": 1e3,
     "milliers": 1e3,
     "tausend": 1e3,
@@ -67,8 +68,8 @@ MAGNITUDES: dict[str, float] = {
     "milliarden": 1e9,
 }
 # Russian magnitudes take every case ("тысячах", "миллионом"): matched by stem.
-_MAGNITUDE_STEMS = {"тысяч": 1e3, "миллион": 1e6, "миллиард": 1e9}
-_ABBREVIATED = ("тыс", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
+_MAGNITUDE_STEMS = {"тысяч": 1e3, "миллион": 1e6, "миллиард": 1e9, "тисяч": 1e3, "мільйон": 1e6, "мільярд": 1e9}
+_ABBREVIATED = ("тыс", "тис", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
 _MAG_WORDS = [
     *(rf"{stem}\w*" for stem in _MAGNITUDE_STEMS),
     *sorted((k for k in MAGNITUDES if len(k) > 1 and k not in _ABBREVIATED), key=len, reverse=True),
@@ -130,6 +131,9 @@ def _mention_pattern(number: str) -> re.Pattern[str]:
 # Two patterns: the word-number alternation is big, and only worth trying on sentences that
 # hold one of its words.
 _DIGIT_MENTION_RE = _mention_pattern(DIGITS)
+# "1/3 of those who left": a small fraction is a share; "1500 / 1500" stays a counter.
+_FRACTION_MENTION_RE = _mention_pattern(r"[1-9]/(?:10|[2-9])(?![\d/.,]\d)")
+_FRACTION_HINT = re.compile(r"(?<![\d/])[1-9]/(?:10|[2-9])(?![\d/])")
 # "a million", "eine Million", "полтора миллиона": the word for one only before a magnitude.
 _MAG_AHEAD = rf"{_SP}(?:{'|'.join(_MAG_WORDS)})(?!\w)"
 # "un à deux millions": also as the first number of a range whose second has a magnitude.
@@ -139,15 +143,18 @@ _WORD_MENTION_RE = _mention_pattern(rf"{WORD_NUMBER_RE}|{ONE_WORD_RE}(?={_MAG_AH
 
 def _mention_matches(text: str, start: int, end: int, sentence: str) -> list[re.Match[str]]:
     found = list(_DIGIT_MENTION_RE.finditer(text, start, end))
+    more: list[re.Match[str]] = []
     if may_hold_word_number(sentence, MAGNITUDE_WORDS):
-        words = list(_WORD_MENTION_RE.finditer(text, start, end))
-        if words:  # "one in 10" is one mention, not two: the earlier, longer match wins
-            merged, last_end = [], -1
-            for m in sorted(found + words, key=lambda m: (m.start(), -m.end())):
-                if m.start() >= last_end:
-                    merged.append(m)
-                    last_end = m.end()
-            found = merged
+        more += _WORD_MENTION_RE.finditer(text, start, end)
+    if "/" in sentence and _FRACTION_HINT.search(sentence):
+        more += _FRACTION_MENTION_RE.finditer(text, start, end)
+    if more:  # "one in 10" is one mention, not two: the earlier, longer match wins
+        merged, last_end = [], -1
+        for m in sorted(found + more, key=lambda m: (m.start(), -m.end())):
+            if m.start() >= last_end:
+                merged.append(m)
+                last_end = m.end()
+        found = merged
     return found
 
 
@@ -202,6 +209,7 @@ QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
     ("более", "at_least"),
     ("больше", "at_least"),
     ("свыше", "at_least"),
+    ("понад", "at_least"),
     ("mehr als", "at_least"),
     ("über", "at_least"),
     ("plus de", "at_least"),
@@ -328,11 +336,15 @@ def _single(m: re.Match[str]) -> _Single:
     mag_text = (m.group("mag") or "").strip().rstrip(".").lower()
     magnitude = magnitude_of(mag_text) if mag_text else 1.0
     num = m.group("num")
-    if num[0].isdigit():
-        base: float | None = parse_digits(num, bool(mag_text))
+    fraction = "/" in num
+    if fraction:
+        over, under = num.split("/")
+        base: float | None = 100 * int(over) / int(under) if int(over) < int(under) else None
+    elif num[0].isdigit():
+        base = parse_digits(num, bool(mag_text))
     else:
         base = parse_word_number(num)
-    share = not num[0].isdigit() and is_share(num)
+    share = fraction or (not num[0].isdigit() and is_share(num))
     cur = m.group("cur") or (m.group("cursuf") or "").strip().rstrip(".")
     currency = _CURRENCY_CODES.get(cur.lower()) if cur else None
     value = None if base is None else base * magnitude

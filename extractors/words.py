@@ -55,6 +55,9 @@ HUNDREDS = {"hundred": "en", "hundert": "de", "cent": "fr", "cents": "fr"}
 are a hundred alone ("cent mille")."""
 FRACTIONAL = {"полтора": 1.5, "полторы": 1.5, "полутора": 1.5, "anderthalb": 1.5, "eineinhalb": 1.5}
 """One and a half: read only before a magnitude, like the words for one."""
+LONE_MAGNITUDES = {"миллион": 1e6, "миллиона": 1e6, "миллиону": 1e6, "миллионом": 1e6, "мільйон": 1e6}
+"""A magnitude with no number before it is one of it ("ищет миллион программистов"); only the
+singular forms: the plural ("миллионов") is vague."""
 ONE_BEFORE_MAGNITUDE = frozenset(
     {"a", "an", "one", "ein", "eine", "einer", "un", "une", "один", "одна", "одного", "одну", "одной"}
 )
@@ -126,7 +129,7 @@ _WORD = rf"(?:(?:{_alt(_EN_TENS)})-(?:{_alt(_EN_DIGIT)})|{_alt(_ALL)}|{_alt(HUND
 _CARDINAL = rf"{_WORD}(?:\s+(?:and\s+)?{_WORD})*"
 _ONE_IN_N = r"one\s+in\s+(?:" + _alt({**CARDINALS["en"]}) + r"|\d+)"
 # "per cent" and "pour cent" are percent signs, not a hundred.
-WORD_NUMBER_RE = rf"(?<!per\s)(?<!pour\s)(?:{_ONE_IN_N}|{_alt({**_SHARES, **_EVERY_NTH})}|{_CARDINAL})(?![\w-])"
+WORD_NUMBER_RE = rf"(?<!per\s)(?<!pour\s)(?:{_ONE_IN_N}|{_alt({**_SHARES, **_EVERY_NTH})}|{_CARDINAL}|{_alt(LONE_MAGNITUDES)})(?![\w-])"
 ONE_WORD_RE = rf"(?:{_alt(ONE_BEFORE_MAGNITUDE | set(FRACTIONAL))})"
 """The words for one and one and a half; numbers.py reads them only before a magnitude."""
 
@@ -137,7 +140,7 @@ ONE_WORD_RE = rf"(?:{_alt(ONE_BEFORE_MAGNITUDE | set(FRACTIONAL))})"
 # big pattern on most sentences.
 TRIGGER_WORDS = frozenset(
     t
-    for phrase in [*_ALL, *HUNDREDS, *FRACTIONAL, *_SHARES, *_EVERY_NTH]
+    for phrase in [*_ALL, *HUNDREDS, *FRACTIONAL, *_SHARES, *_EVERY_NTH, *LONE_MAGNITUDES]
     for t in phrase.replace("-", " ").split()
     if t not in ("a", "one", "in", "and", "каждый", "every", "jeder", "la", "die", "un", "ein")
 )
@@ -166,6 +169,8 @@ def parse_word_number(words: str) -> float | None:
         return 100.0 / d if d else None
     if w in FRACTIONAL:
         return FRACTIONAL[w]
+    if w in LONE_MAGNITUDES:
+        return LONE_MAGNITUDES[w]
     if w in ONE_BEFORE_MAGNITUDE:
         return 1.0
     total = 0.0
