@@ -20,7 +20,7 @@ from .sentences import split_sentences
 from .speakers import QUOTE_OPENERS, SpeakerTracker
 
 _CLAUSE_BREAK = re.compile(
-    r",\s+(?:though|although|while|but|whereas|however|yet)\s|;\s|\s(?:but|whereas)\s"
+    r",\s+(?:though|although|while|but|whereas|however|yet)\s|;\s|\s(?:but|whereas|while)\s"
     r"|,\s+(?:а|но|хотя|однако|при этом|причём|причем|тогда как|в то время как|тоді як|а також)\s"
     r"|\s(?:тогда как|в то время как|тоді як)\s|,\s+(?:während|aber|doch|alors que|tandis que|mais)\s",
     re.IGNORECASE,
@@ -33,6 +33,11 @@ _FURNITURE = re.compile(
 _APPOSITION = re.compile(r"(?:,|—|–|--)\s*(?:or|или|soit|oder)\s*$", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(?:who|that|which|которые|кто|die|qui)\b", re.IGNORECASE)
 _RELATIVE_IN = re.compile(r"\b(?:who|that|which|которые|кто|die|qui)\b", re.IGNORECASE)
+# Between two numbers that share the noun after the second: "600-700 thousand to almost 1
+# million people", "50,000 or 70,000 IT workers".
+_SHARED_NOUN_GAP = re.compile(
+    r"^\s+(?:to|or|and|до|или|и|bis|oder|und|à|ou|et)\s+(?:\w+\s+){0,2}$|^\s*[-–—]\s*$", re.IGNORECASE
+)
 _PLAUSIBLE_BARE_COUNT = 1000
 _SMALLEST_HEAD_COUNT = 100  # fewer people than this is an anecdote, not a figure of the topic  # a bare number below this, with no counted noun, is not a head count
 
@@ -51,6 +56,7 @@ class _Context:
     article_it: bool
     other_it_number: bool  # another number of the sentence counts IT people
     asked: str | None  # the movement a question just before asked about ("How many left? About N.")
+    foreign: bool  # the number's own noun phrase names another country ("of developers from Poland")
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
 
@@ -136,6 +142,10 @@ def _nearest(ctx: _Context, cues: Cues, groups: tuple[str, ...]) -> str | None:
     return chosen
 
 
+def _names_other_country(scope: str, cues: Cues) -> bool:
+    return cues.has("other_country", scope) and not cues.has("country", scope)
+
+
 def _scope_after(clause: str, end: int) -> str:
     """The number's own noun phrase: the words after it up to a comma, bracket or dash."""
     rest = clause[end : end + 60]
@@ -201,8 +211,7 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     returned, remote, departure, shortage = (near == g for g in ("returned", "remote", "departure", "shortage"))
     if (shortage or near == "workforce") and cues.has("other_country", clause) and not cues.has("country", clause):
         return ("other", count_unit) if relevant else None  # another country's shortage or workforce
-    scope = _scope_after(clause, ctx.num[1])
-    if cues.has("other_country", scope) and not cues.has("country", scope):
+    if ctx.foreign:
         return ("other", count_unit) if relevant else None  # "2% of developers from Poland"
     if m.percent:
         if cues.has("sample", ctx.subject) or cues.has("sample", ctx.clause[ctx.num[1] : ctx.num[1] + 20]):
@@ -304,6 +313,15 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         sentence_it = cues.has("it_subject", s.text)
         furniture = bool(_FURNITURE.match(s.text))
         subjects = [_subject_after(s.text, m.end - s.start, cues) for m in mentions]
+        for i in range(len(mentions) - 2, -1, -1):
+            # "from 600-700 thousand to almost 1 million people": both count the last noun.
+            if _SHARED_NOUN_GAP.match(text[mentions[i].end : mentions[i + 1].start]):
+                subjects[i] = subjects[i + 1]
+        foreign = [_names_other_country(_scope_after(s.text, m.end - s.start), cues) for m in mentions]
+        for i in range(1, len(mentions)):
+            # "2% of developers from Poland moved, while 1% deleted their data": the same group.
+            if foreign[i - 1] and not subjects[i]:
+                foreign[i] = True
         it_counted = [_subject_kind(sub, cues) == "it" for sub in subjects]
         clauses = [_clause_of(s.text, m.start - s.start) for m in mentions]
         for i, m in enumerate(mentions):
@@ -326,6 +344,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 article_it,
                 any(it_counted[j] and clauses[j] == clause for j in range(len(mentions)) if j != i),
                 asked,
+                foreign[i],
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
             )

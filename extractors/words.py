@@ -55,7 +55,15 @@ HUNDREDS = {"hundred": "en", "hundert": "de", "cent": "fr", "cents": "fr"}
 are a hundred alone ("cent mille")."""
 FRACTIONAL = {"полтора": 1.5, "полторы": 1.5, "полутора": 1.5, "anderthalb": 1.5, "eineinhalb": 1.5}
 """One and a half: read only before a magnitude, like the words for one."""
-LONE_MAGNITUDES = {"миллион": 1e6, "миллиона": 1e6, "миллиону": 1e6, "миллионом": 1e6, "мільйон": 1e6}
+LONE_MAGNITUDES = {
+    "миллион": 1e6,
+    "миллиона": 1e6,
+    "миллиону": 1e6,
+    "миллионом": 1e6,
+    "мільйон": 1e6,
+    "полмиллиона": 5e5,
+    "полумиллиона": 5e5,
+}
 """A magnitude with no number before it is one of it ("ищет миллион программистов"); only the
 singular forms: the plural ("миллионов") is vague."""
 ONE_BEFORE_MAGNITUDE = frozenset(
