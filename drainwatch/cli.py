@@ -127,6 +127,11 @@ def extract(inputs: tuple[str, ...], topic_file: Path | None, fmt: str) -> None:
     show_default=True,
     help="With --realset: the development part, the held-back test part, or both.",
 )
+@click.option(
+    "--skip-missing",
+    is_flag=True,
+    help="With --realset: leave out articles whose text is in neither folder (said on stderr) instead of failing.",
+)
 @topic_option
 @click.option("--verbose", "-v", is_flag=True, help="List every missed and every extra figure, and wrong speakers.")
 def evaluate(
@@ -135,6 +140,7 @@ def evaluate(
     realset: Path | None,
     texts: Path | None,
     part: str,
+    skip_missing: bool,
     topic_file: Path | None,
     verbose: bool,
 ) -> None:
@@ -166,7 +172,9 @@ def evaluate(
         if realset is not None:
             parts = ("dev", "test") if part == "all" else (part,)
             texts_dir = texts or realset_texts_dir()
-            r = score_realset(realset, texts_dir, cues, parts)
+            r = score_realset(realset, texts_dir, cues, parts, skip_missing)
+            if r.missing:
+                click.echo(f"{len(r.missing)} articles left out, no text: " + ", ".join(r.missing), err=True)
             if r.unverified:
                 click.echo(
                     f"{len(r.unverified)} texts unverified (hash differs; from {unverified_dir(texts_dir)}): "

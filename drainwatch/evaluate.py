@@ -298,11 +298,18 @@ class RealsetScore:
     by_kind: dict[str, Report]
     unverified: tuple[str, ...] = ()
     """Articles scored on a copy from texts-unverified/ (hash not that of the labelled text)."""
+    missing: tuple[str, ...] = ()
+    """Articles left out because neither folder has their text (only with skip_missing)."""
 
 
-def score_realset(realset: Path, texts: Path, cues: Cues, parts: Sequence[str] = ("dev",)) -> RealsetScore:
-    """Scores the real-article set's chosen parts; languages other than en and ru form one group."""
+def score_realset(
+    realset: Path, texts: Path, cues: Cues, parts: Sequence[str] = ("dev",), skip_missing: bool = False
+) -> RealsetScore:
+    """Scores the real-article set's chosen parts; languages other than en and ru form one group.
+    With skip_missing, articles without a text are left out (and listed) instead of an error."""
     manifest = [a for a in read_manifest(realset / "articles.jsonl") if a.part in parts]
+    missing = tuple(a.id for a in manifest if skip_missing and realset_text_path(texts, a) is None)
+    manifest = [a for a in manifest if a.id not in missing]
     loaded = {a.id: realset_text(texts, a) for a in manifest}
     text = {k: t for k, (t, _) in loaded.items()}
     unverified = tuple(k for k, (_, ok) in loaded.items() if not ok)
@@ -337,4 +344,5 @@ def score_realset(realset: Path, texts: Path, cues: Cues, parts: Sequence[str] =
         by_language={g: subset(group, g) for g in ("en", "ru", "other")},
         by_kind={k: subset(kind, k) for k in ("on_topic", "near_miss")},
         unverified=unverified,
+        missing=missing,
     )

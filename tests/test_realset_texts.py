@@ -82,3 +82,13 @@ def test_a_text_in_neither_folder_is_an_error_naming_it(realset):
     result = CliRunner().invoke(main, ["eval", "--realset", str(folder), "--texts", str(texts), "--topic", str(TOPIC)])
     assert result.exit_code == 2
     assert "a2.txt" in result.output and "not found" in result.output
+
+
+def test_skip_missing_leaves_the_article_out_and_says_so(realset):
+    folder, texts = realset
+    args = ["eval", "--realset", str(folder), "--texts", str(texts), "--topic", str(TOPIC), "--skip-missing"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "1 articles left out, no text: a2" in result.stderr
+    overall = next(line for line in result.stdout.splitlines() if line.startswith("overall"))
+    assert overall.split()[4:7] == ["1", "0", "0"]  # tp fp fn: the left-out article's gold is not a miss
