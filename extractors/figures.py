@@ -38,6 +38,11 @@ _RELATIVE_IN = re.compile(r"\b(?:who|that|which|которые|кто|die|qui)\b
 _SHARED_NOUN_GAP = re.compile(
     r"^\s+(?:to|or|and|до|или|и|bis|oder|und|à|ou|et)\s+(?:\w+\s+){0,2}$|^\s*[-–—]\s*$", re.IGNORECASE
 )
+# "..., though not IT workers": the sentence says its people are not IT people.
+_IT_DENIED = re.compile(
+    r"(?<!\w)(?:not|nicht|pas|не)\s+(?:(?:the|des|der|die)\s+)?(?:IT\b|ИТ|tech\b|айтишник|программист|programmer)",
+    re.IGNORECASE,
+)
 _PLAUSIBLE_BARE_COUNT = 1000
 _SMALLEST_HEAD_COUNT = 100  # fewer people than this is an anecdote, not a figure of the topic  # a bare number below this, with no counted noun, is not a head count
 
@@ -142,6 +147,20 @@ def _nearest(ctx: _Context, cues: Cues, groups: tuple[str, ...]) -> str | None:
     return chosen
 
 
+def _other_country_first(clause: str, at: int, cues: Cues) -> bool:
+    """Whether the clause is about another country: it names only another one, or the country
+    named last before the number is another one ("Germany lacks 137,000, unlike Russia")."""
+    others = cues.finditer("other_country", clause)
+    if not others:
+        return False
+    ours = cues.finditer("country", clause)
+    if not ours:
+        return True
+    last_other = max((m.start() for m in others if m.start() < at), default=-1)
+    last_ours = max((m.start() for m in ours if m.start() < at), default=-1)
+    return last_other > last_ours
+
+
 def _names_other_country(scope: str, cues: Cues) -> bool:
     return cues.has("other_country", scope) and not cues.has("country", scope)
 
@@ -184,8 +203,9 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     count_unit: Unit = "people" if kind in ("it", "people", "worker") else "count"
     if kind == "thing":
         return ("other", "count") if relevant else None
-    if cues.has("sample", ctx.lead) or cues.has("sample", ctx.before):
-        return ("other", count_unit) if relevant else None  # the size of a poll
+    if (cues.has("sample", ctx.lead) or cues.has("sample", ctx.before)) and not cues.has("workforce", ctx.before):
+        # The size of a poll or a company's headcount; "the IT industry employs" is the workforce.
+        return ("other", count_unit) if relevant else None
     it_ctx = (
         kind == "it"
         or (kind == "anaphora" and (ctx.sentence_it or ctx.previous_it))
@@ -209,7 +229,7 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     if near == "returned" and negated:
         near = "departure"
     returned, remote, departure, shortage = (near == g for g in ("returned", "remote", "departure", "shortage"))
-    if (shortage or near == "workforce") and cues.has("other_country", clause) and not cues.has("country", clause):
+    if (shortage or near == "workforce") and _other_country_first(clause, ctx.num[0], cues):
         return ("other", count_unit) if relevant else None  # another country's shortage or workforce
     if ctx.foreign:
         return ("other", count_unit) if relevant else None  # "2% of developers from Poland"
@@ -310,7 +330,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
             else None
         )
         tracker.remember(s.text)
-        sentence_it = cues.has("it_subject", s.text)
+        sentence_it = cues.has("it_subject", s.text) and not _IT_DENIED.search(s.text)
         furniture = bool(_FURNITURE.match(s.text))
         subjects = [_subject_after(s.text, m.end - s.start, cues) for m in mentions]
         for i in range(len(mentions) - 2, -1, -1):

@@ -40,6 +40,7 @@ MAGNITUDES: dict[str, float] = {
     "тысячи": 1e3,
     "тысяч": 1e3,
     "тис": 1e3,
+    "tys": 1e3,
     "mille": 1e3,
     "milliers": 1e3,
     "tausend": 1e3,
@@ -68,8 +69,18 @@ MAGNITUDES: dict[str, float] = {
     "milliarden": 1e9,
 }
 # Russian magnitudes take every case ("тысячах", "миллионом"): matched by stem.
-_MAGNITUDE_STEMS = {"тысяч": 1e3, "миллион": 1e6, "миллиард": 1e9, "тисяч": 1e3, "мільйон": 1e6, "мільярд": 1e9}
-_ABBREVIATED = ("тыс", "тис", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
+_MAGNITUDE_STEMS = {
+    "тысяч": 1e3,
+    "миллион": 1e6,
+    "миллиард": 1e9,
+    "тисяч": 1e3,
+    "мільйон": 1e6,
+    "мільярд": 1e9,
+    "tysi": 1e3,  # Polish tysiąc, tysięcy
+    "milion": 1e6,
+    "miliard": 1e9,
+}
+_ABBREVIATED = ("тыс", "тис", "tys", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
 _MAG_WORDS = [
     *(rf"{stem}\w*" for stem in _MAGNITUDE_STEMS),
     *sorted((k for k in MAGNITUDES if len(k) > 1 and k not in _ABBREVIATED), key=len, reverse=True),
@@ -211,6 +222,21 @@ QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
     ("свыше", "at_least"),
     ("понад", "at_least"),
     ("mehr als", "at_least"),
+    ("mindestens", "at_least"),
+    ("höchstens", "at_most"),
+    ("weniger als", "at_most"),
+    ("ungefähr", "approx"),
+    ("schätzungsweise", "approx"),
+    ("zirka", "approx"),
+    ("knapp", "approx"),
+    ("moins de", "at_most"),
+    ("quelque", "approx"),
+    ("quelques", "approx"),
+    ("ponad", "at_least"),
+    ("około", "approx"),
+    ("prawie", "approx"),
+    ("близько", "approx"),
+    ("майже", "approx"),
     ("über", "at_least"),
     ("plus de", "at_least"),
     ("au moins", "at_least"),
