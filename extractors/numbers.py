@@ -149,7 +149,10 @@ _FRACTION_HINT = re.compile(r"(?<![\d/])[1-9]/(?:10|[2-9])(?![\d/])")
 _MAG_AHEAD = rf"{_SP}(?:{'|'.join(_MAG_WORDS)})(?!\w)"
 # "un à deux millions": also as the first number of a range whose second has a magnitude.
 _ONE_GLUE = r"(?:\s*[-–]\s*|\s+(?:to|à|bis|до)\s+)"
-_WORD_MENTION_RE = _mention_pattern(rf"{WORD_NUMBER_RE}|{ONE_WORD_RE}(?={_MAG_AHEAD}|{_ONE_GLUE}[^\W\d]+{_MAG_AHEAD})")
+_WORD_MENTION_RE = _mention_pattern(
+    # The words for one first: "half a million" is not "half".
+    rf"{ONE_WORD_RE}(?={_MAG_AHEAD}|{_ONE_GLUE}[^\W\d]+{_MAG_AHEAD})|{WORD_NUMBER_RE}"
+)
 
 
 def _mention_matches(text: str, start: int, end: int, sentence: str) -> list[re.Match[str]]:

@@ -53,7 +53,17 @@ CARDINALS: dict[str, dict[str, int]] = {
 HUNDREDS = {"hundred": "en", "hundert": "de", "cent": "fr", "cents": "fr"}
 """Words that multiply what stands before them by a hundred ("two hundred", "deux cents"), or
 are a hundred alone ("cent mille")."""
-FRACTIONAL = {"полтора": 1.5, "полторы": 1.5, "полутора": 1.5, "anderthalb": 1.5, "eineinhalb": 1.5}
+FRACTIONAL = {
+    "полтора": 1.5,
+    "полторы": 1.5,
+    "полутора": 1.5,
+    "anderthalb": 1.5,
+    "eineinhalb": 1.5,
+    "half a": 0.5,
+    "eine halbe": 0.5,
+    "einer halben": 0.5,
+    "un demi": 0.5,
+}
 """One and a half: read only before a magnitude, like the words for one."""
 LONE_MAGNITUDES = {
     "миллион": 1e6,
