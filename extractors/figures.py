@@ -95,8 +95,8 @@ def _subject_kind(subject: str, cues: Cues, lead: str = "") -> str:
     if cues.has("anaphora", lead):
         return "anaphora"
     first3 = " ".join(subject.split()[:3])
-    if cues.has("things", first3):  # "300 IT companies" counts companies, not people
-        return "thing"
+    if cues.has("things", first3) and not _people_before_thing(first3, cues):
+        return "thing"  # "300 IT companies" counts companies, not people
     if cues.has("it_subject", head):
         return "it"
     if cues.has("general_people", first3):
@@ -104,6 +104,13 @@ def _subject_kind(subject: str, cues: Cues, lead: str = "") -> str:
     if cues.has("worker_nouns", head):
         return "worker"
     return "none"
+
+
+def _people_before_thing(head: str, cues: Cues) -> bool:
+    """ "10% of employees of IT companies": the people named before the companies are counted."""
+    thing = min(m.start() for m in cues.finditer("things", head)) if cues.finditer("things", head) else len(head)
+    people = [m.start() for g in ("worker_nouns", "general_people") for m in cues.finditer(g, head)]
+    return bool(people) and min(people) < thing
 
 
 def _base_of_share(sentence: str, offset: int, cues: Cues) -> tuple[int, int]:
@@ -215,7 +222,7 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     )
     predicate = ctx.predicate  # the clause without the base of a share ("of those who left")
     negated = cues.has("negation", clause)
-    forecast = cues.has("forecast", clause)
+    forecast = cues.has("forecast", clause) or cues.future_tense(predicate)
     intention = cues.has("intention", clause)
     # Attachment: of the movement and stock cues in the clause, the one nearest the number
     # says what the number measures ("the country lacked 100,000, and 50,000 more left").
