@@ -43,6 +43,12 @@ _IT_DENIED = re.compile(
     r"(?<!\w)(?:not|nicht|pas|не)\s+(?:(?:the|des|der|die)\s+)?(?:IT\b|ИТ|tech\b|айтишник|программист|programmer)",
     re.IGNORECASE,
 )
+_CHANGE_RATE = re.compile(
+    r"(?:grew|grown|rose|risen|increased|decreased|declined|fell|fallen|dropped|jumped|climbed|up|down|"
+    r"вырос\w*|вырастет|увеличил\w*|сократил\w*|снизил\w*|упал\w*|gestiegen|stieg|gesunken|sank|"
+    r"augmenté|diminué|progressé|reculé)\s+(?:by|на|um|de)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _PLAUSIBLE_BARE_COUNT = 1000
 _SMALLEST_HEAD_COUNT = 100  # fewer people than this is an anecdote, not a figure of the topic  # a bare number below this, with no counted noun, is not a head count
 
@@ -240,15 +246,19 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         return ("other", count_unit) if relevant else None  # another country's shortage or workforce
     if ctx.foreign:
         return ("other", count_unit) if relevant else None  # "2% of developers from Poland"
+    if m.percent and _CHANGE_RATE.search(ctx.before[-50:]):
+        return ("other", "percent") if relevant else None  # "grew by 15%": a rate of change, not a share
     if m.percent:
         if cues.has("sample", ctx.subject) or cues.has("sample", ctx.clause[ctx.num[1] : ctx.num[1] + 20]):
             return ("other", "percent") if relevant else None  # "47% of respondents": a poll's answer
         if it_ctx and not intention:
             # A share's base is those who left, so a return or remote work anywhere in the
             # clause outranks the departure that only names the base.
-            if remote or cues.has("remote", predicate):
+            if (remote or cues.has("remote", predicate)) and not forecast:
                 return "it_remote_abroad", "percent"
             if (returned or cues.has("returned", predicate)) and not negated:
+                if forecast:
+                    return ("other", "percent") if relevant else None  # "would return": not a return yet
                 return "it_returned", "percent"
             if departure and kind != "anaphora" and not forecast:  # no metric for a share yet to leave
                 return "it_emigrants_share", "percent"
@@ -265,6 +275,8 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     if it_ctx or (kind == "people" and shortage and ctx.sentence_it):
         if shortage:
             return "it_shortage", "people"
+        if (remote or returned) and forecast:
+            return ("other", count_unit) if relevant else None  # returns yet to come are no metric
         if remote:
             return "it_remote_abroad", "people"
         if returned:
