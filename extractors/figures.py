@@ -216,7 +216,10 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     count_unit: Unit = "people" if kind in ("it", "people", "worker") else "count"
     if kind == "thing":
         return ("other", "count") if relevant else None
-    if (cues.has("sample", ctx.lead) or cues.has("sample", ctx.before)) and not cues.has("workforce", ctx.before):
+    industry = (
+        cues.has("workforce", ctx.before) and cues.has("it_subject", ctx.before) and not cues.has("things", ctx.before)
+    )
+    if (cues.has("sample", ctx.lead) or cues.has("sample", ctx.before)) and not industry:
         # The size of a poll or a company's headcount; "the IT industry employs" is the workforce.
         return ("other", count_unit) if relevant else None
     it_ctx = (
