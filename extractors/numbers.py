@@ -101,7 +101,10 @@ MAGNITUDE = (
     rf"(?:{_SP}?(?:(?:{'|'.join(_MAG_WORDS)})(?![\w])|(?:{'|'.join(_ABBREVIATED)})\.?(?![\w]))"
     rf"|(?<=\d)[KkMB](?![\w]))"
 )
-PERCENT = r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|Prozent|pour\s+cent|pourcent)(?!\w))"
+PERCENT = (
+    r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|відсот\w*|Prozent|pour\s+cent|pourcent"
+    r"|procent\w*|proc\.)(?!\w))"
+)
 CURRENCY_PREFIX = r"(?:US\$|\$|€|£|₽)"
 CURRENCY_SUFFIX = (
     r"(?:\s?(?:dollars|euros?|pounds|rubles|roubles|руб(?:лей|ля)?\.?|долларов|евро|USD|EUR|RUB|GBP)(?!\w))"
