@@ -68,8 +68,31 @@ class _Context:
     other_it_number: bool  # another number of the sentence counts IT people
     asked: str | None  # the movement a question just before asked about ("How many left? About N.")
     foreign: bool  # the number's own noun phrase names another country ("of developers from Poland")
+    segment: str  # the clause between the neighbouring numbers: where this number's modality is said
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
+
+
+def _clause_start(sentence: str, offset: int) -> int:
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        if m.start() >= offset:
+            break
+        start = m.end()
+    return start
+
+
+def _segment(sentence: str, spans: list[tuple[int, int, int]], i: int, base: tuple[int, int]) -> str:
+    """The words of number i's clause that are its own: from the number before it in the
+    clause (or the clause start) to the number after it (or the clause end), without a
+    share's base."""
+    start, end, clause_start = spans[i]
+    clause_end = clause_start + len(_clause_of(sentence, start))
+    left = max([clause_start] + [e for s, e, c in spans[:i] if c == clause_start])
+    right = min([clause_end] + [s for s, e, c in spans[i + 1 :] if c == clause_start])
+    if base[0] < base[1]:
+        return sentence[left : base[0]] + " " + sentence[base[1] : right]
+    return sentence[left:right]
 
 
 def _clause_of(sentence: str, offset: int) -> str:
@@ -213,6 +236,8 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     relevant = any(cues.has(g, ctx.sentence) for g in ("it_subject", "departure", "returned", "remote", "shortage"))
     if m.currency:
         return ("other", "money") if relevant else None
+    if m.value is not None and m.value <= 0:
+        return ("other", "percent" if m.percent else "count") if relevant else None  # none is not a figure
     count_unit: Unit = "people" if kind in ("it", "people", "worker") else "count"
     if kind == "thing":
         return ("other", "count") if relevant else None
@@ -230,9 +255,13 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         or (kind == "none" and not m.percent and ctx.article_it and cues.has("departure", ctx.clause))
     )
     predicate = ctx.predicate  # the clause without the base of a share ("of those who left")
-    negated = cues.has("negation", clause)
-    forecast = cues.has("forecast", clause) or cues.future_tense(predicate)
-    intention = cues.has("intention", clause)
+    # Modality belongs to the number's own verb: "100,000 have left, with 50,000 more expected
+    # to leave" is one past figure and one forecast. The words between the neighbouring
+    # numbers of the clause are that number's; a base ("of those who left") is not.
+    own = ctx.segment
+    negated = cues.has("negation", own)
+    forecast = cues.has("forecast", own) or cues.future_tense(own)
+    intention = cues.has("intention", own)
     # Attachment: of the movement and stock cues in the clause, the one nearest the number
     # says what the number measures ("the country lacked 100,000, and 50,000 more left").
     # The workforce is a stock, named also as the base of shares ("10% of the IT workforce
@@ -366,6 +395,8 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 foreign[i] = True
         it_counted = [_subject_kind(sub, cues) == "it" for sub in subjects]
         clauses = [_clause_of(s.text, m.start - s.start) for m in mentions]
+        # Each number's offsets in the sentence and the start of its clause there.
+        spans = [(m.start - s.start, m.end - s.start, _clause_start(s.text, m.start - s.start)) for m in mentions]
         for i, m in enumerate(mentions):
             if furniture:
                 rejected.append(Rejected(m.text, m.start, m.end, "page_furniture", s.text))
@@ -387,6 +418,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 any(it_counted[j] and clauses[j] == clause for j in range(len(mentions)) if j != i),
                 asked,
                 foreign[i],
+                _segment(s.text, spans, i, (base_start + spans[i][2], base_end + spans[i][2])),
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
             )
