@@ -69,6 +69,7 @@ class _Context:
     asked: str | None  # the movement a question just before asked about ("How many left? About N.")
     foreign: bool  # the number's own noun phrase names another country ("of developers from Poland")
     segment: str  # the clause between the neighbouring numbers: where this number's modality is said
+    it_wave: bool  # the sentence names a wave of leaving that the article has tied to IT people
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
 
@@ -221,6 +222,8 @@ def _map_back(clause: str, lemmas: str, hit: re.Match[str]) -> tuple[int, int]:
 def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     """The metric and unit of a mention in its context; None when the sentence is off topic."""
     kind = _subject_kind(ctx.subject, cues, ctx.lead)
+    if kind == "people" and ctx.it_wave and not cues.has("country", ctx.subject):
+        kind = "it"  # "50,000 people left in the first wave", the wave being one of IT specialists
     if kind == "people" and _APPOSITION.search(ctx.lead):
         kind = "worker"  # "10% of the IT workforce, or about 50,000 people": the same group
     if (
@@ -365,6 +368,9 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
     previous_it = False
     previous_departure = False
     asked: str | None = None
+    # A paragraph that names a wave of leaving and counts IT people ties the article's waves to IT.
+    it_waves = False
+    paragraph_it = paragraph_wave = False
     article_it = bool(sentences) and cues.has("it_subject", sentences[0].text)
     # A speaker is carried from sentence to sentence only into a sentence that opens with a
     # quote mark; elsewhere only sentences with numbers need one (attribution is costly).
@@ -382,6 +388,14 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         )
         tracker.remember(s.text)
         sentence_it = cues.has("it_subject", s.text) and not _IT_DENIED.search(s.text)
+        if not same_paragraph:
+            paragraph_it = paragraph_wave = False
+        if not it_waves:
+            # Tied only by a counted IT sentence: "many IT specialists were in the first wave"
+            # does not make the wave's head count an IT one.
+            paragraph_it = paragraph_it or (sentence_it and bool(mentions))
+            paragraph_wave = paragraph_wave or cues.has("wave", s.text)
+            it_waves = paragraph_it and paragraph_wave
         furniture = bool(_FURNITURE.match(s.text))
         subjects = [_subject_after(s.text, m.end - s.start, cues) for m in mentions]
         for i in range(len(mentions) - 2, -1, -1):
@@ -419,6 +433,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 asked,
                 foreign[i],
                 _segment(s.text, spans, i, (base_start + spans[i][2], base_end + spans[i][2])),
+                it_waves and cues.has("wave", s.text),
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
             )
