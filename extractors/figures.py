@@ -49,6 +49,15 @@ _CHANGE_RATE = re.compile(
     r"augmenté|diminué|progressé|reculé)\s+(?:by|на|um|de)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "..., and those are IT specialists alone": the sentence says its people are the IT people.
+_IT_IDENTITY = re.compile(
+    r"(?<!\w)(?:only|just|alone|all of them|exclusively|solely|только|лишь|исключительно|allein|nur|"
+    r"ausschließlich|seulement|uniquement)(?!\w)",
+    re.IGNORECASE,
+)
+_GENERAL = re.compile(
+    r"(?<!\w)(?:overall|in total|altogether|all in all|всего|в целом|insgesamt|au total)(?!\w)", re.IGNORECASE
+)
 _PLAUSIBLE_BARE_COUNT = 1000
 _SMALLEST_HEAD_COUNT = 100  # fewer people than this is an anecdote, not a figure of the topic  # a bare number below this, with no counted noun, is not a head count
 
@@ -70,6 +79,7 @@ class _Context:
     foreign: bool  # the number's own noun phrase names another country ("of developers from Poland")
     segment: str  # the clause between the neighbouring numbers: where this number's modality is said
     it_wave: bool  # the sentence names a wave of leaving that the article has tied to IT people
+    it_count_elsewhere: bool  # another clause of the sentence counts IT people
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
 
@@ -231,6 +241,13 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         and ctx.sentence_it
         and not ctx.other_it_number
         and (cues.has("departure", ctx.clause) or cues.has("returned", ctx.clause))
+        and not cues.has("country", ctx.subject)
+        and (
+            cues.has("it_subject", ctx.clause)
+            or _IT_IDENTITY.search(ctx.sentence)
+            # "20,000 IT specialists left, while about 300 people return each year"
+            or (ctx.it_count_elsewhere and not _GENERAL.search(ctx.clause))
+        )
     ):
         # "70-100 thousand people will leave, and those are only IT specialists": in a sentence
         # about IT people that counts no IT people elsewhere, "people" are those IT people.
@@ -434,6 +451,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 foreign[i],
                 _segment(s.text, spans, i, (base_start + spans[i][2], base_end + spans[i][2])),
                 it_waves and cues.has("wave", s.text),
+                any(it_counted[j] and clauses[j] != clause for j in range(len(mentions)) if j != i),
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
             )
