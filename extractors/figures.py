@@ -264,7 +264,10 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     industry = (
         cues.has("workforce", ctx.before) and cues.has("it_subject", ctx.before) and not cues.has("things", ctx.before)
     )
-    if (cues.has("sample", ctx.lead) or cues.has("sample", ctx.before)) and not industry:
+    # A survey named before a share of IT people is its source ("a poll found that 15% of IT
+    # specialists left"); before a count, or a share of respondents, it is the poll itself.
+    survey_source = m.percent and kind == "it"
+    if (cues.has("sample", ctx.lead) or cues.has("sample", ctx.before)) and not industry and not survey_source:
         # The size of a poll or a company's headcount; "the IT industry employs" is the workforce.
         return ("other", count_unit) if relevant else None
     it_ctx = (
