@@ -58,6 +58,13 @@ _IT_IDENTITY = re.compile(
 _GENERAL = re.compile(
     r"(?<!\w)(?:overall|in total|altogether|all in all|всего|в целом|insgesamt|au total)(?!\w)", re.IGNORECASE
 )
+_MOVES = ("remote", "returned", "departure", "shortage")
+# "That's more than 100,000 people.": a sentence that restates the figure before it.
+_RESTATEMENT = re.compile(
+    r"^\W*(?:that[’']s|that is|this is|this means|it is|these are|это|то есть|das sind|das ist|das seien|"
+    r"cela représente|soit|c[’']est)\b",
+    re.IGNORECASE,
+)
 _PLAUSIBLE_BARE_COUNT = 1000
 _SMALLEST_HEAD_COUNT = 100  # fewer people than this is an anecdote, not a figure of the topic  # a bare number below this, with no counted noun, is not a head count
 
@@ -80,6 +87,7 @@ class _Context:
     segment: str  # the clause between the neighbouring numbers: where this number's modality is said
     it_wave: bool  # the sentence names a wave of leaving that the article has tied to IT people
     it_count_elsewhere: bool  # another clause of the sentence counts IT people
+    restates_departure: bool  # "That's 100,000 people." right after a departure of IT people
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
 
@@ -232,7 +240,7 @@ def _map_back(clause: str, lemmas: str, hit: re.Match[str]) -> tuple[int, int]:
 def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     """The metric and unit of a mention in its context; None when the sentence is off topic."""
     kind = _subject_kind(ctx.subject, cues, ctx.lead)
-    if kind == "people" and ctx.it_wave and not cues.has("country", ctx.subject):
+    if kind == "people" and (ctx.it_wave or ctx.restates_departure) and not cues.has("country", ctx.subject):
         kind = "it"  # "50,000 people left in the first wave", the wave being one of IT specialists
     if kind == "people" and _APPOSITION.search(ctx.lead):
         kind = "worker"  # "10% of the IT workforce, or about 50,000 people": the same group
@@ -289,10 +297,15 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     # says what the number measures ("the country lacked 100,000, and 50,000 more left").
     # The workforce is a stock, named also as the base of shares ("10% of the IT workforce
     # left"): it decides only where no movement is said.
+    own_moves = any(cues.has(g, own) for g in _MOVES)
     near = (
-        _nearest(ctx, cues, ("remote", "returned", "departure", "shortage"))
+        # "The need is put at 170,000, while a million people are employed in the sector": a
+        # stock said in the number's own segment is not the movement of its neighbour's.
+        ("workforce" if not m.percent and own != clause and not own_moves and cues.has("workforce", own) else None)
+        or _nearest(ctx, cues, _MOVES)
         or ("workforce" if cues.has("workforce", predicate) else None)
         or ctx.asked  # the answer to "How many IT specialists left?" has no verb of its own
+        or ("departure" if ctx.restates_departure and not own_moves else None)
     )
     if near == "returned" and negated:
         near = "departure"
@@ -428,6 +441,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
             if foreign[i - 1] and not subjects[i]:
                 foreign[i] = True
         it_counted = [_subject_kind(sub, cues) == "it" for sub in subjects]
+        restates = bool(mentions) and previous_departure and previous_it and bool(_RESTATEMENT.match(s.text))
         clauses = [_clause_of(s.text, m.start - s.start) for m in mentions]
         # Each number's offsets in the sentence and the start of its clause there.
         spans = [(m.start - s.start, m.end - s.start, _clause_start(s.text, m.start - s.start)) for m in mentions]
@@ -455,6 +469,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 _segment(s.text, spans, i, (base_start + spans[i][2], base_end + spans[i][2])),
                 it_waves and cues.has("wave", s.text),
                 any(it_counted[j] and clauses[j] != clause for j in range(len(mentions)) if j != i),
+                restates,
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
             )
