@@ -307,6 +307,8 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         or ctx.asked  # the answer to "How many IT specialists left?" has no verb of its own
         or ("departure" if ctx.restates_departure and not own_moves else None)
     )
+    if not it_ctx and kind in ("none", "worker") and not m.percent and ctx.article_it and near == "shortage":
+        it_ctx = True  # "the need is put at 170,000 specialists" in an article headed by IT people
     if near == "returned" and negated:
         near = "departure"
     returned, remote, departure, shortage = (near == g for g in ("returned", "remote", "departure", "shortage"))

@@ -147,3 +147,12 @@ def test_sentences_keep_offsets_and_skip_abbreviations():
     ]
     assert all(text[s.start : s.end] == s.text for s in sentences)
     assert [s.paragraph for s in sentences] == [1, 1, 2, 3]
+
+
+def test_a_sentence_end_glued_to_the_next_sentence_still_splits():
+    text = "Das sagte er am Montag.Grund sei die Lage. U.S. officials agreed."
+    assert [s.text for s in split_sentences(text)] == [
+        "Das sagte er am Montag.",
+        "Grund sei die Lage.",
+        "U.S. officials agreed.",
+    ]
