@@ -227,6 +227,11 @@ def _scope_after(clause: str, end: int) -> str:
     return rest[: m.start()] if m else rest
 
 
+def _base_move(ctx: _Context, cues: Cues) -> str | None:
+    base = ctx.clause[ctx.base[0] : ctx.base[1]]
+    return next((g for g in ("returned", "departure") if base and cues.has(g, base)), None)
+
+
 def _map_back(clause: str, lemmas: str, hit: re.Match[str]) -> tuple[int, int]:
     """A lemma-text hit's offsets, approximately, in the clause (by word index)."""
     index = len(lemmas[: hit.start()].split())
@@ -307,6 +312,14 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         or ctx.asked  # the answer to "How many IT specialists left?" has no verb of its own
         or ("departure" if ctx.restates_departure and not own_moves else None)
     )
+    if near is None and not m.percent:
+        # "The 100,000 IT specialists who left could be replaced": with no movement of its own,
+        # a count is of those its relative clause names, in that clause's tense.
+        near = _base_move(ctx, cues)
+        if near:
+            base = ctx.clause[ctx.base[0] : ctx.base[1]]
+            forecast = cues.has("forecast", base) or cues.future_tense(base)
+            negated = intention = False
     if not it_ctx and kind in ("none", "worker") and not m.percent and ctx.article_it and near == "shortage":
         it_ctx = True  # "the need is put at 170,000 specialists" in an article headed by IT people
     if near == "returned" and negated:
