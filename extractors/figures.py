@@ -59,6 +59,11 @@ _GENERAL = re.compile(
     r"(?<!\w)(?:overall|in total|altogether|all in all|всего|в целом|insgesamt|au total)(?!\w)", re.IGNORECASE
 )
 _MOVES = ("remote", "returned", "departure", "shortage")
+_DIGIT = re.compile(r"\d")
+# A count that opens "Of Russia's 2 million IT workers, ..." is the base of what follows.
+_OF_BASE = re.compile(
+    r"^\W*(?:of|out of|из|von|unter|sur|parmi)\s+(?:(?:the|all|russia[’']s|den|les|всех|)\s*)*$", re.IGNORECASE
+)
 # "That's more than 100,000 people.": a sentence that restates the figure before it.
 _RESTATEMENT = re.compile(
     r"^\W*(?:that[’']s|that is|this is|this means|it is|these are|это|то есть|das sind|das ist|das seien|"
@@ -280,7 +285,12 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     # A survey named before a share of IT people is its source ("a poll found that 15% of IT
     # specialists left"); before a count, or a share of respondents, it is the poll itself.
     survey_source = m.percent and kind == "it"
-    if (cues.has("sample", ctx.lead) or cues.has("sample", ctx.before)) and not industry and not survey_source:
+    polled = not m.percent and cues.has("sample", _scope_after(ctx.clause, ctx.num[1]))  # "2,000 IT workers surveyed"
+    if (
+        (cues.has("sample", ctx.lead) or cues.has("sample", ctx.before) or polled)
+        and not industry
+        and not survey_source
+    ):
         # The size of a poll or a company's headcount; "the IT industry employs" is the workforce.
         return ("other", count_unit) if relevant else None
     it_ctx = (
@@ -302,6 +312,15 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     # says what the number measures ("the country lacked 100,000, and 50,000 more left").
     # The workforce is a stock, named also as the base of shares ("10% of the IT workforce
     # left"): it decides only where no movement is said.
+    if (
+        not m.percent
+        and kind == "it"
+        and _OF_BASE.search(ctx.before)
+        and _DIGIT.search(ctx.clause[ctx.num[1] :])
+        and not _other_country_first(clause, ctx.num[0], cues)
+        and not cues.has("sample", clause)
+    ):
+        return "it_workforce", "people"  # "Of Russia's 2 million IT workers, 100,000 left": the base
     own_moves = any(cues.has(g, own) for g in _MOVES)
     near = (
         # "The need is put at 170,000, while a million people are employed in the sector": a
