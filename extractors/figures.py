@@ -233,6 +233,8 @@ def _scope_after(clause: str, end: int) -> str:
 
 
 def _base_move(ctx: _Context, cues: Cues) -> str | None:
+    if ctx.base[0] - ctx.num[1] > 30:  # "train 1 million ... to replace those who left": not its own
+        return None
     base = ctx.clause[ctx.base[0] : ctx.base[1]]
     return next((g for g in ("returned", "departure") if base and cues.has(g, base)), None)
 
@@ -338,7 +340,7 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         if near:
             base = ctx.clause[ctx.base[0] : ctx.base[1]]
             forecast = cues.has("forecast", base) or cues.future_tense(base)
-            negated = intention = False
+            negated = False
     if not it_ctx and kind in ("none", "worker") and not m.percent and ctx.article_it and near == "shortage":
         it_ctx = True  # "the need is put at 170,000 specialists" in an article headed by IT people
     if near == "returned" and negated:
@@ -389,7 +391,10 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
             return "it_shortage", "people"
         if near == "workforce" and kind != "anaphora":
             return "it_workforce", "people"
-    elif kind == "people" and departure and not returned:
+    elif (
+        (kind == "people" or (kind == "none" and cues.has("general_people", ctx.before))) and departure and not returned
+    ):
+        # "The number of Russians who left is estimated at 700,000": the people named before it.
         return "emigrants_total", "people"
     elif kind == "people" and ctx.sentence_it and near == "workforce":
         return "it_workforce", "people"
