@@ -97,35 +97,30 @@ class _Context:
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
 
 
-def _clause_start(sentence: str, offset: int) -> int:
-    start = 0
+def _clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where each clause of the sentence starts and ends (see _CLAUSE_BREAK)."""
+    spans, start = [], 0
     for m in _CLAUSE_BREAK.finditer(sentence):
-        if m.start() >= offset:
-            break
+        spans.append((start, m.start()))
         start = m.end()
-    return start
+    spans.append((start, len(sentence)))
+    return spans
 
 
-def _segment(sentence: str, spans: list[tuple[int, int, int]], i: int, base: tuple[int, int]) -> str:
+def _clause_span_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    return next((sp for sp in spans if offset < sp[1]), spans[-1])
+
+
+def _segment(sentence: str, spans: list[tuple[int, int, int, int]], i: int, base: tuple[int, int]) -> str:
     """The words of number i's clause that are its own: from the number before it in the
     clause (or the clause start) to the number after it (or the clause end), without a
     share's base."""
-    start, end, clause_start = spans[i]
-    clause_end = clause_start + len(_clause_of(sentence, start))
-    left = max([clause_start] + [e for s, e, c in spans[:i] if c == clause_start])
-    right = min([clause_end] + [s for s, e, c in spans[i + 1 :] if c == clause_start])
+    start, end, clause_start, clause_end = spans[i]
+    left = max([clause_start] + [e for s, e, c, _ in spans[:i] if c == clause_start])
+    right = min([clause_end] + [s for s, e, c, _ in spans[i + 1 :] if c == clause_start])
     if base[0] < base[1]:
         return sentence[left : base[0]] + " " + sentence[base[1] : right]
     return sentence[left:right]
-
-
-def _clause_of(sentence: str, offset: int) -> str:
-    start = 0
-    for m in _CLAUSE_BREAK.finditer(sentence):
-        if m.start() >= offset:
-            return sentence[start : m.start()]
-        start = m.end()
-    return sentence[start:]
 
 
 def _subject_after(sentence: str, offset: int, cues: Cues) -> str:
@@ -190,8 +185,9 @@ def _nearest(ctx: _Context, cues: Cues, groups: tuple[str, ...]) -> str | None:
     ties go to the group listed first."""
     best: tuple[int, int] | None = None
     chosen = None
+    texts = ((ctx.clause, 0), (cues.lemma_text(ctx.clause), -1))  # the lemmas once, not per group
     for rank, g in enumerate(groups):
-        for text, shift in ((ctx.clause, 0), (cues.lemma_text(ctx.clause), -1)):
+        for text, shift in texts:
             for hit in cues.finditer(g, text):
                 if shift == 0 and ctx.base[0] <= hit.start() < ctx.base[1]:
                     continue
@@ -442,7 +438,10 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
     asked: str | None = None
     # A paragraph that names a wave of leaving and counts IT people ties the article's waves to IT.
     it_waves = False
-    paragraph_it = paragraph_wave = False
+    paragraph_span: dict[int, tuple[int, int]] = {}
+    for s in sentences:
+        first = paragraph_span.get(s.paragraph, (s.start, s.end))[0]
+        paragraph_span[s.paragraph] = (first, s.end)
     article_it = bool(sentences) and cues.has("it_subject", sentences[0].text)
     # A speaker is carried from sentence to sentence only into a sentence that opens with a
     # quote mark; elsewhere only sentences with numbers need one (attribution is costly).
@@ -460,14 +459,11 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         )
         tracker.remember(s.text)
         sentence_it = cues.has("it_subject", s.text) and not _IT_DENIED.search(s.text)
-        if not same_paragraph:
-            paragraph_it = paragraph_wave = False
-        if not it_waves:
+        if not it_waves and sentence_it and mentions:
             # Tied only by a counted IT sentence: "many IT specialists were in the first wave"
             # does not make the wave's head count an IT one.
-            paragraph_it = paragraph_it or (sentence_it and bool(mentions))
-            paragraph_wave = paragraph_wave or cues.has("wave", s.text)
-            it_waves = paragraph_it and paragraph_wave
+            first, last = paragraph_span[s.paragraph]
+            it_waves = cues.search("wave", text[first:last])
         furniture = bool(_FURNITURE.match(s.text))
         subjects = [_subject_after(s.text, m.end - s.start, cues) for m in mentions]
         for i in range(len(mentions) - 2, -1, -1):
@@ -481,14 +477,18 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 foreign[i] = True
         it_counted = [_subject_kind(sub, cues) == "it" for sub in subjects]
         restates = bool(mentions) and previous_departure and previous_it and bool(_RESTATEMENT.match(s.text))
-        clauses = [_clause_of(s.text, m.start - s.start) for m in mentions]
-        # Each number's offsets in the sentence and the start of its clause there.
-        spans = [(m.start - s.start, m.end - s.start, _clause_start(s.text, m.start - s.start)) for m in mentions]
+        # Each number's offsets in the sentence and its clause's there.
+        sentence_clauses = _clause_spans(s.text) if mentions else []
+        spans = [
+            (m.start - s.start, m.end - s.start, *_clause_span_at(sentence_clauses, m.start - s.start))
+            for m in mentions
+        ]
+        clauses = [s.text[c0:c1] for _, _, c0, c1 in spans]
         for i, m in enumerate(mentions):
             if furniture:
                 rejected.append(Rejected(m.text, m.start, m.end, "page_furniture", s.text))
                 continue
-            clause = _clause_of(s.text, m.start - s.start)
+            clause = clauses[i]
             in_clause = clause.find(text[m.start : m.end])
             base_start, base_end = _base_of_share(clause, max(in_clause, 0) + (m.end - m.start), cues)
             ctx = _Context(

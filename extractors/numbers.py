@@ -15,6 +15,7 @@ from core.figures import Mention, Qualifier, Rejected, RejectReason
 
 from .words import (
     ONE_WORD_RE,
+    STARTERS,
     WORD_NUMBER_RE,
     is_share,
     may_hold_word_number,
@@ -145,6 +146,7 @@ def _mention_pattern(number: str) -> re.Pattern[str]:
 # Two patterns: the word-number alternation is big, and only worth trying on sentences that
 # hold one of its words.
 _DIGIT_MENTION_RE = _mention_pattern(DIGITS)
+_TOKEN = re.compile(r"[^\W\d_]+")
 # "1/3 of those who left": a small fraction is a share; "1500 / 1500" stays a counter.
 _FRACTION_MENTION_RE = _mention_pattern(r"[1-9]/(?:10|[2-9])(?![\d/.,]\d)")
 _FRACTION_HINT = re.compile(r"(?<![\d/])[1-9]/(?:10|[2-9])(?![\d/])")
@@ -162,7 +164,12 @@ def _mention_matches(text: str, start: int, end: int, sentence: str) -> list[re.
     found = list(_DIGIT_MENTION_RE.finditer(text, start, end))
     more: list[re.Match[str]] = []
     if may_hold_word_number(sentence, MAGNITUDE_WORDS):
-        more += _WORD_MENTION_RE.finditer(text, start, end)
+        # Tried only where a word that can open a word number stands: the pattern is big.
+        for token in _TOKEN.finditer(text, start, end):
+            if token.group().lower() in STARTERS:
+                found_word = _WORD_MENTION_RE.match(text, token.start(), end)
+                if found_word:
+                    more.append(found_word)
     if "/" in sentence and _FRACTION_HINT.search(sentence):
         more += _FRACTION_MENTION_RE.finditer(text, start, end)
     if more:  # "one in 10" is one mention, not two: the earlier, longer match wins

@@ -159,6 +159,11 @@ ONE_WORD_RE = rf"(?:{_alt(ONE_BEFORE_MAGNITUDE | set(FRACTIONAL))})"
 """The words for one and one and a half; numbers.py reads them only before a magnitude."""
 
 
+# Common words that are part of a number only beside another word: "eine halbe Million",
+# "every second"; "every"/"jeder" bring them back.
+_AMBIGUOUS = ("eine", "einer", "une", "second", "zweite")
+_EVERY = frozenset({"every", "jeder", "jede", "jedes"})
+
 # Words that every word number contains at least one of; "a", "one", "in", "and" and
 # "every" are left out because nearly every sentence has them. A sentence without any of
 # these (or a magnitude word, for "a million") cannot hold a word number, which spares the
@@ -167,13 +172,39 @@ TRIGGER_WORDS = frozenset(
     t
     for phrase in [*_ALL, *HUNDREDS, *FRACTIONAL, *_SHARES, *_EVERY_NTH, *LONE_MAGNITUDES]
     for t in phrase.replace("-", " ").split()
-    if t not in ("a", "one", "in", "and", "каждый", "every", "jeder", "la", "die", "un", "ein")
+    if t not in ("a", "one", "in", "and", "каждый", "every", "jeder", "la", "die", "un", "ein", *_AMBIGUOUS)
 )
 
 
+STARTERS = frozenset(
+    re.split(r"[\s-]", phrase)[0]
+    for phrase in [
+        *_ALL,
+        *HUNDREDS,
+        *FRACTIONAL,
+        *ONE_BEFORE_MAGNITUDE,
+        *_SHARES,
+        *_EVERY_NTH,
+        *LONE_MAGNITUDES,
+        "one",
+        "a",
+    ]
+)
+"""The first word of every word number: the word-number pattern is tried only where one stands."""
+
+_ONE_TOKENS = frozenset(t for w in ONE_BEFORE_MAGNITUDE | FRACTIONAL.keys() for t in w.split()[-1:])
+
+
 def may_hold_word_number(text: str, magnitude_words: frozenset[str] = frozenset()) -> bool:
-    words = set(re.findall(r"\w+", text.lower().replace("-", " ")))
-    return not (TRIGGER_WORDS.isdisjoint(words) and magnitude_words.isdisjoint(words))
+    words = re.findall(r"\w+", text.lower().replace("-", " "))
+    if not TRIGGER_WORDS.isdisjoint(words):
+        return True
+    if not _EVERY.isdisjoint(words) and not frozenset(_AMBIGUOUS).isdisjoint(words):
+        return True
+    # A magnitude counts only right after a word for one ("a million", "eine halbe Million").
+    if magnitude_words.isdisjoint(words):
+        return False
+    return any(w in magnitude_words and words[i - 1] in _ONE_TOKENS for i, w in enumerate(words) if i)
 
 
 def is_share(words: str) -> bool:
