@@ -29,6 +29,7 @@ CUE_GROUPS: tuple[str, ...] = (
     "sample",  # "a survey of 1,200", "с участием 9 тысяч": the size of a poll
     "other_country",  # another country's own workforce or shortage is not the topic's
     "country",  # the topic's country, for article relevance
+    "wave",  # "the first wave": an episode of leaving that an article may tie to IT people
 )
 
 CORE_METRICS: tuple[str, ...] = (

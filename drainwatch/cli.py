@@ -118,7 +118,8 @@ def extract(inputs: tuple[str, ...], topic_file: Path | None, fmt: str) -> None:
     "--texts",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the real articles' texts. Default: $DRAINWATCH_REALSET, else ~/.cache/drainwatch/realset/texts.",
+    help="Folder of the real articles' texts. Default: $DRAINWATCH_REALSET, else ~/.cache/drainwatch/realset/texts. "
+    "A text missing there is taken from the sibling folder <name>-unverified (its hash not checked), said on stderr.",
 )
 @click.option(
     "--part",
@@ -126,6 +127,11 @@ def extract(inputs: tuple[str, ...], topic_file: Path | None, fmt: str) -> None:
     default="dev",
     show_default=True,
     help="With --realset: the development part, the held-back test part, or both.",
+)
+@click.option(
+    "--skip-missing",
+    is_flag=True,
+    help="With --realset: leave out articles whose text is in neither folder (said on stderr) instead of failing.",
 )
 @topic_option
 @click.option("--verbose", "-v", is_flag=True, help="List every missed and every extra figure, and wrong speakers.")
@@ -135,6 +141,7 @@ def evaluate(
     realset: Path | None,
     texts: Path | None,
     part: str,
+    skip_missing: bool,
     topic_file: Path | None,
     verbose: bool,
 ) -> None:
@@ -155,6 +162,7 @@ def evaluate(
         realset_texts_dir,
         score,
         score_realset,
+        unverified_dir,
     )
     from .extract_cmd import article_text
 
@@ -164,7 +172,16 @@ def evaluate(
         cues = Cues.from_mapping(load_topic(topic_file or default_topic_path()).cue_words)
         if realset is not None:
             parts = ("dev", "test") if part == "all" else (part,)
-            r = score_realset(realset, texts or realset_texts_dir(), cues, parts)
+            texts_dir = texts or realset_texts_dir()
+            r = score_realset(realset, texts_dir, cues, parts, skip_missing)
+            if r.missing:
+                click.echo(f"{len(r.missing)} articles left out, no text: " + ", ".join(r.missing), err=True)
+            if r.unverified:
+                click.echo(
+                    f"{len(r.unverified)} texts unverified (hash differs; from {unverified_dir(texts_dir)}): "
+                    + ", ".join(r.unverified),
+                    err=True,
+                )
             click.echo(format_report(r.overall, verbose), nl=False)
             click.echo(format_table("language", r.by_language) + format_table("kind", r.by_kind), nl=False)
             return

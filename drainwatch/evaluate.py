@@ -204,15 +204,38 @@ def realset_texts_dir() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "drainwatch" / "realset" / "texts"
 
 
-def realset_text(texts: Path, article: RealArticle) -> str:
-    path = texts / f"{article.id}.txt"
+def unverified_dir(texts: Path) -> Path:
+    """Where fallback copies live: texts-unverified/ beside the texts folder."""
+    return texts.parent / f"{texts.name}-unverified"
+
+
+def realset_text_path(texts: Path, article: RealArticle) -> tuple[Path, bool] | None:
+    """The file holding an article's text and whether it is the verified copy; None if neither exists."""
+    for path, verified in ((texts / f"{article.id}.txt", True), (unverified_dir(texts) / f"{article.id}.txt", False)):
+        if path.exists():
+            return path, verified
+    return None
+
+
+def realset_text(texts: Path, article: RealArticle) -> tuple[str, bool]:
+    """An article's text and whether it is the one labelled.
+
+    A verified text (texts/, hash checked) is preferred; otherwise a copy from texts-unverified/
+    is used as it is: scoring matches on metric, unit and value, so a slightly different excerpt
+    of the same article still scores, but its gold offsets may point elsewhere.
+    """
+    found = realset_text_path(texts, article)
+    if found is None:
+        path = texts / f"{article.id}.txt"
+        raise ConfigError(str(path), "", f"text of {article.url} not found (nor in {unverified_dir(texts)})")
+    path, verified = found
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(str(path), "", f"text of {article.url} not found ({exc.strerror})") from None
-    if hashlib.sha256(text.encode()).hexdigest() != article.sha256:
+        raise ConfigError(str(path), "", f"text of {article.url} cannot be read ({exc.strerror})") from None
+    if verified and hashlib.sha256(text.encode()).hexdigest() != article.sha256:
         raise ConfigError(str(path), "sha256", f"is not the text that was labelled for {article.url}")
-    return text
+    return text, verified
 
 
 def article_id(path: Path) -> str:
@@ -273,16 +296,34 @@ class RealsetScore:
     overall: Report
     by_language: dict[str, Report]
     by_kind: dict[str, Report]
+    unverified: tuple[str, ...] = ()
+    """Articles scored on a copy from texts-unverified/ (hash not that of the labelled text)."""
+    missing: tuple[str, ...] = ()
+    """Articles left out because neither folder has their text (only with skip_missing)."""
 
 
-def score_realset(realset: Path, texts: Path, cues: Cues, parts: Sequence[str] = ("dev",)) -> RealsetScore:
-    """Scores the real-article set's chosen parts; languages other than en and ru form one group."""
+def score_realset(
+    realset: Path, texts: Path, cues: Cues, parts: Sequence[str] = ("dev",), skip_missing: bool = False
+) -> RealsetScore:
+    """Scores the real-article set's chosen parts; languages other than en and ru form one group.
+    With skip_missing, articles without a text are left out (and listed) instead of an error."""
     manifest = [a for a in read_manifest(realset / "articles.jsonl") if a.part in parts]
-    text = {a.id: realset_text(texts, a) for a in manifest}
-    # The quotes are not stored, only their offsets: rebuilt here for --verbose.
+    missing = tuple(a.id for a in manifest if skip_missing and realset_text_path(texts, a) is None)
+    manifest = [a for a in manifest if a.id not in missing]
+    loaded = {a.id: realset_text(texts, a) for a in manifest}
+    text = {k: t for k, (t, _) in loaded.items()}
+    unverified = tuple(k for k, (_, ok) in loaded.items() if not ok)
+
+    # The quotes are not stored, only their offsets: rebuilt here for --verbose. In an
+    # unverified copy the offsets may point elsewhere, so such quotes are marked.
+    def quote(article: str, start: int, end: int) -> str:
+        return (
+            text[article][start:end] if article not in unverified else f"[unverified text] {text[article][start:end]}"
+        )
+
     offsets = [(d["start"], d["end"]) for _, d in _jsonl(realset / "gold.jsonl")]
     gold = [
-        replace(g, quote=text[g.article][start:end]) if g.article in text else g
+        replace(g, quote=quote(g.article, start, end)) if g.article in text else g
         for g, (start, end) in zip(read_gold(realset / "gold.jsonl"), offsets, strict=True)
     ]
     predicted = [p for a in manifest for p in predict_text(a.id, text[a.id], cues)]
@@ -302,4 +343,6 @@ def score_realset(realset: Path, texts: Path, cues: Cues, parts: Sequence[str] =
         overall=subset(group, None),
         by_language={g: subset(group, g) for g in ("en", "ru", "other")},
         by_kind={k: subset(kind, k) for k in ("on_topic", "near_miss")},
+        unverified=unverified,
+        missing=missing,
     )

@@ -27,25 +27,38 @@ class Lemmas:
 
     def __init__(self) -> None:
         self._morph: Any = None
-        self._cache: dict[str, str] = {}
+        self._cache: dict[str, tuple[str, bool]] = {}
 
-    def word(self, w: str) -> str:
-        lemma = self._cache.get(w)
-        if lemma is None:
+    def _parse(self, w: str) -> tuple[str, bool]:
+        known = self._cache.get(w)
+        if known is None:
             if self._morph is None:
                 import pymorphy3
 
                 self._morph = pymorphy3.MorphAnalyzer()
             parses = self._morph.parse(w)
-            lemma = parses[0].normal_form if parses else w.lower()
+            best = parses[0] if parses else None
+            known = (
+                best.normal_form if best else w.lower(),
+                # "покинут" is as often a future verb as a short participle: any likely parse.
+                any(p.tag.POS == "VERB" and p.tag.tense == "futr" and p.score >= 0.3 for p in parses),
+            )
             if len(self._cache) > 200_000:
                 self._cache.clear()
-            self._cache[w] = lemma
-        return lemma
+            self._cache[w] = known
+        return known
+
+    def word(self, w: str) -> str:
+        return self._parse(w)[0]
 
     def text(self, text: str) -> str:
         """The text with each Cyrillic word replaced by its lemma; other words stay as written."""
         return _CYRILLIC_WORD.sub(lambda m: self.word(m.group(0)), text)
+
+    def has_future(self, text: str) -> bool:
+        """Whether a Russian verb in the text is in the future tense ("уедут", "покинут",
+        "вернутся"): tense, not a date, says that a figure is a forecast."""
+        return any(self._parse(m.group(0))[1] for m in _CYRILLIC_WORD.finditer(text))
 
 
 def _compile(words: Sequence[str]) -> re.Pattern[str] | None:
@@ -196,6 +209,9 @@ class Cues:
                 found = bool(p.search(self._lemmas.text(text)))
             known[group] = found
         return found
+
+    def future_tense(self, text: str) -> bool:
+        return bool(_CYRILLIC.search(text)) and self._lemmas.has_future(text)
 
     def lemma_text(self, text: str) -> str:
         return self._lemmas.text(text) if _CYRILLIC.search(text) else text

@@ -20,7 +20,7 @@ from .sentences import split_sentences
 from .speakers import QUOTE_OPENERS, SpeakerTracker
 
 _CLAUSE_BREAK = re.compile(
-    r",\s+(?:though|although|while|but|whereas|however|yet)\s|;\s|\s(?:but|whereas)\s"
+    r",\s+(?:though|although|while|but|whereas|however|yet)\s|;\s|\s(?:but|whereas|while)\s"
     r"|,\s+(?:а|но|хотя|однако|при этом|причём|причем|тогда как|в то время как|тоді як|а також)\s"
     r"|\s(?:тогда как|в то время как|тоді як)\s|,\s+(?:während|aber|doch|alors que|tandis que|mais)\s",
     re.IGNORECASE,
@@ -33,6 +33,43 @@ _FURNITURE = re.compile(
 _APPOSITION = re.compile(r"(?:,|—|–|--)\s*(?:or|или|soit|oder)\s*$", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(?:who|that|which|которые|кто|die|qui)\b", re.IGNORECASE)
 _RELATIVE_IN = re.compile(r"\b(?:who|that|which|которые|кто|die|qui)\b", re.IGNORECASE)
+# Between two numbers that share the noun after the second: "600-700 thousand to almost 1
+# million people", "50,000 or 70,000 IT workers".
+_SHARED_NOUN_GAP = re.compile(
+    r"^\s+(?:to|or|and|до|или|и|bis|oder|und|à|ou|et)\s+(?:\w+\s+){0,2}$|^\s*[-–—]\s*$", re.IGNORECASE
+)
+# "..., though not IT workers": the sentence says its people are not IT people.
+_IT_DENIED = re.compile(
+    r"(?<!\w)(?:not|nicht|pas|не)\s+(?:(?:the|des|der|die)\s+)?(?:IT\b|ИТ|tech\b|айтишник|программист|programmer)",
+    re.IGNORECASE,
+)
+_CHANGE_RATE = re.compile(
+    r"(?:grew|grown|rose|risen|increased|decreased|declined|fell|fallen|dropped|jumped|climbed|up|down|"
+    r"вырос\w*|вырастет|увеличил\w*|сократил\w*|снизил\w*|упал\w*|gestiegen|stieg|gesunken|sank|"
+    r"augmenté|diminué|progressé|reculé)\s+(?:by|на|um|de)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "..., and those are IT specialists alone": the sentence says its people are the IT people.
+_IT_IDENTITY = re.compile(
+    r"(?<!\w)(?:only|just|alone|all of them|exclusively|solely|только|лишь|исключительно|allein|nur|"
+    r"ausschließlich|seulement|uniquement)(?!\w)",
+    re.IGNORECASE,
+)
+_GENERAL = re.compile(
+    r"(?<!\w)(?:overall|in total|altogether|all in all|всего|в целом|insgesamt|au total)(?!\w)", re.IGNORECASE
+)
+_MOVES = ("remote", "returned", "departure", "shortage")
+_DIGIT = re.compile(r"\d")
+# A count that opens "Of Russia's 2 million IT workers, ..." is the base of what follows.
+_OF_BASE = re.compile(
+    r"^\W*(?:of|out of|из|von|unter|sur|parmi)\s+(?:(?:the|all|russia[’']s|den|les|всех|)\s*)*$", re.IGNORECASE
+)
+# "That's more than 100,000 people.": a sentence that restates the figure before it.
+_RESTATEMENT = re.compile(
+    r"^\W*(?:that[’']s|that is|this is|this means|it is|these are|это|то есть|das sind|das ist|das seien|"
+    r"cela représente|soit|c[’']est)\b",
+    re.IGNORECASE,
+)
 _PLAUSIBLE_BARE_COUNT = 1000
 _SMALLEST_HEAD_COUNT = 100  # fewer people than this is an anecdote, not a figure of the topic  # a bare number below this, with no counted noun, is not a head count
 
@@ -50,17 +87,40 @@ class _Context:
     previous_departure: bool
     article_it: bool
     other_it_number: bool  # another number of the sentence counts IT people
+    asked: str | None  # the movement a question just before asked about ("How many left? About N.")
+    foreign: bool  # the number's own noun phrase names another country ("of developers from Poland")
+    segment: str  # the clause between the neighbouring numbers: where this number's modality is said
+    it_wave: bool  # the sentence names a wave of leaving that the article has tied to IT people
+    it_count_elsewhere: bool  # another clause of the sentence counts IT people
+    restates_departure: bool  # "That's 100,000 people." right after a departure of IT people
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
 
 
-def _clause_of(sentence: str, offset: int) -> str:
-    start = 0
+def _clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where each clause of the sentence starts and ends (see _CLAUSE_BREAK)."""
+    spans, start = [], 0
     for m in _CLAUSE_BREAK.finditer(sentence):
-        if m.start() >= offset:
-            return sentence[start : m.start()]
+        spans.append((start, m.start()))
         start = m.end()
-    return sentence[start:]
+    spans.append((start, len(sentence)))
+    return spans
+
+
+def _clause_span_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    return next((sp for sp in spans if offset < sp[1]), spans[-1])
+
+
+def _segment(sentence: str, spans: list[tuple[int, int, int, int]], i: int, base: tuple[int, int]) -> str:
+    """The words of number i's clause that are its own: from the number before it in the
+    clause (or the clause start) to the number after it (or the clause end), without a
+    share's base."""
+    start, end, clause_start, clause_end = spans[i]
+    left = max([clause_start] + [e for s, e, c, _ in spans[:i] if c == clause_start])
+    right = min([clause_end] + [s for s, e, c, _ in spans[i + 1 :] if c == clause_start])
+    if base[0] < base[1]:
+        return sentence[left : base[0]] + " " + sentence[base[1] : right]
+    return sentence[left:right]
 
 
 def _subject_after(sentence: str, offset: int, cues: Cues) -> str:
@@ -83,8 +143,8 @@ def _subject_kind(subject: str, cues: Cues, lead: str = "") -> str:
     if cues.has("anaphora", lead):
         return "anaphora"
     first3 = " ".join(subject.split()[:3])
-    if cues.has("things", first3):  # "300 IT companies" counts companies, not people
-        return "thing"
+    if cues.has("things", first3) and not _people_before_thing(first3, cues):
+        return "thing"  # "300 IT companies" counts companies, not people
     if cues.has("it_subject", head):
         return "it"
     if cues.has("general_people", first3):
@@ -92,6 +152,13 @@ def _subject_kind(subject: str, cues: Cues, lead: str = "") -> str:
     if cues.has("worker_nouns", head):
         return "worker"
     return "none"
+
+
+def _people_before_thing(head: str, cues: Cues) -> bool:
+    """ "10% of employees of IT companies": the people named before the companies are counted."""
+    thing = min(m.start() for m in cues.finditer("things", head)) if cues.finditer("things", head) else len(head)
+    people = [m.start() for g in ("worker_nouns", "general_people") for m in cues.finditer(g, head)]
+    return bool(people) and min(people) < thing
 
 
 def _base_of_share(sentence: str, offset: int, cues: Cues) -> tuple[int, int]:
@@ -118,8 +185,9 @@ def _nearest(ctx: _Context, cues: Cues, groups: tuple[str, ...]) -> str | None:
     ties go to the group listed first."""
     best: tuple[int, int] | None = None
     chosen = None
+    texts = ((ctx.clause, 0), (cues.lemma_text(ctx.clause), -1))  # the lemmas once, not per group
     for rank, g in enumerate(groups):
-        for text, shift in ((ctx.clause, 0), (cues.lemma_text(ctx.clause), -1)):
+        for text, shift in texts:
             for hit in cues.finditer(g, text):
                 if shift == 0 and ctx.base[0] <= hit.start() < ctx.base[1]:
                     continue
@@ -135,6 +203,38 @@ def _nearest(ctx: _Context, cues: Cues, groups: tuple[str, ...]) -> str | None:
     return chosen
 
 
+def _other_country_first(clause: str, at: int, cues: Cues) -> bool:
+    """Whether the clause is about another country: it names only another one, or the country
+    named last before the number is another one ("Germany lacks 137,000, unlike Russia")."""
+    others = cues.finditer("other_country", clause)
+    if not others:
+        return False
+    ours = cues.finditer("country", clause)
+    if not ours:
+        return True
+    last_other = max((m.start() for m in others if m.start() < at), default=-1)
+    last_ours = max((m.start() for m in ours if m.start() < at), default=-1)
+    return last_other > last_ours
+
+
+def _names_other_country(scope: str, cues: Cues) -> bool:
+    return cues.has("other_country", scope) and not cues.has("country", scope)
+
+
+def _scope_after(clause: str, end: int) -> str:
+    """The number's own noun phrase: the words after it up to a comma, bracket or dash."""
+    rest = clause[end : end + 60]
+    m = _SUBJECT_END.search(rest)
+    return rest[: m.start()] if m else rest
+
+
+def _base_move(ctx: _Context, cues: Cues) -> str | None:
+    if ctx.base[0] - ctx.num[1] > 30:  # "train 1 million ... to replace those who left": not its own
+        return None
+    base = ctx.clause[ctx.base[0] : ctx.base[1]]
+    return next((g for g in ("returned", "departure") if base and cues.has(g, base)), None)
+
+
 def _map_back(clause: str, lemmas: str, hit: re.Match[str]) -> tuple[int, int]:
     """A lemma-text hit's offsets, approximately, in the clause (by word index)."""
     index = len(lemmas[: hit.start()].split())
@@ -148,6 +248,8 @@ def _map_back(clause: str, lemmas: str, hit: re.Match[str]) -> tuple[int, int]:
 def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     """The metric and unit of a mention in its context; None when the sentence is off topic."""
     kind = _subject_kind(ctx.subject, cues, ctx.lead)
+    if kind == "people" and (ctx.it_wave or ctx.restates_departure) and not cues.has("country", ctx.subject):
+        kind = "it"  # "50,000 people left in the first wave", the wave being one of IT specialists
     if kind == "people" and _APPOSITION.search(ctx.lead):
         kind = "worker"  # "10% of the IT workforce, or about 50,000 people": the same group
     if (
@@ -155,6 +257,13 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         and ctx.sentence_it
         and not ctx.other_it_number
         and (cues.has("departure", ctx.clause) or cues.has("returned", ctx.clause))
+        and not cues.has("country", ctx.subject)
+        and (
+            cues.has("it_subject", ctx.clause)
+            or _IT_IDENTITY.search(ctx.sentence)
+            # "20,000 IT specialists left, while about 300 people return each year"
+            or (ctx.it_count_elsewhere and not _GENERAL.search(ctx.clause))
+        )
     ):
         # "70-100 thousand people will leave, and those are only IT specialists": in a sentence
         # about IT people that counts no IT people elsewhere, "people" are those IT people.
@@ -163,11 +272,25 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     relevant = any(cues.has(g, ctx.sentence) for g in ("it_subject", "departure", "returned", "remote", "shortage"))
     if m.currency:
         return ("other", "money") if relevant else None
+    if m.value is not None and m.value <= 0:
+        return ("other", "percent" if m.percent else "count") if relevant else None  # none is not a figure
     count_unit: Unit = "people" if kind in ("it", "people", "worker") else "count"
     if kind == "thing":
         return ("other", "count") if relevant else None
-    if cues.has("sample", ctx.lead) or cues.has("sample", ctx.before):
-        return ("other", count_unit) if relevant else None  # the size of a poll
+    industry = (
+        cues.has("workforce", ctx.before) and cues.has("it_subject", ctx.before) and not cues.has("things", ctx.before)
+    )
+    # A survey named before a share of IT people is its source ("a poll found that 15% of IT
+    # specialists left"); before a count, or a share of respondents, it is the poll itself.
+    survey_source = m.percent and kind == "it"
+    polled = not m.percent and cues.has("sample", _scope_after(ctx.clause, ctx.num[1]))  # "2,000 IT workers surveyed"
+    if (
+        (cues.has("sample", ctx.lead) or cues.has("sample", ctx.before) or polled)
+        and not industry
+        and not survey_source
+    ):
+        # The size of a poll or a company's headcount; "the IT industry employs" is the workforce.
+        return ("other", count_unit) if relevant else None
     it_ctx = (
         kind == "it"
         or (kind == "anaphora" and (ctx.sentence_it or ctx.previous_it))
@@ -176,30 +299,66 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         or (kind == "none" and not m.percent and ctx.article_it and cues.has("departure", ctx.clause))
     )
     predicate = ctx.predicate  # the clause without the base of a share ("of those who left")
-    negated = cues.has("negation", clause)
-    forecast = cues.has("forecast", clause)
-    intention = cues.has("intention", clause)
+    # Modality belongs to the number's own verb: "100,000 have left, with 50,000 more expected
+    # to leave" is one past figure and one forecast. The words between the neighbouring
+    # numbers of the clause are that number's; a base ("of those who left") is not.
+    own = ctx.segment
+    negated = cues.has("negation", own)
+    forecast = cues.has("forecast", own) or cues.future_tense(own)
+    intention = cues.has("intention", own)
     # Attachment: of the movement and stock cues in the clause, the one nearest the number
     # says what the number measures ("the country lacked 100,000, and 50,000 more left").
     # The workforce is a stock, named also as the base of shares ("10% of the IT workforce
     # left"): it decides only where no movement is said.
-    near = _nearest(ctx, cues, ("remote", "returned", "departure", "shortage")) or (
-        "workforce" if cues.has("workforce", predicate) else None
+    if (
+        not m.percent
+        and kind == "it"
+        and _OF_BASE.search(ctx.before)
+        and _DIGIT.search(ctx.clause[ctx.num[1] :])
+        and not _other_country_first(clause, ctx.num[0], cues)
+        and not cues.has("sample", clause)
+    ):
+        return "it_workforce", "people"  # "Of Russia's 2 million IT workers, 100,000 left": the base
+    own_moves = any(cues.has(g, own) for g in _MOVES)
+    near = (
+        # "The need is put at 170,000, while a million people are employed in the sector": a
+        # stock said in the number's own segment is not the movement of its neighbour's.
+        ("workforce" if not m.percent and own != clause and not own_moves and cues.has("workforce", own) else None)
+        or _nearest(ctx, cues, _MOVES)
+        or ("workforce" if cues.has("workforce", predicate) else None)
+        or ctx.asked  # the answer to "How many IT specialists left?" has no verb of its own
+        or ("departure" if ctx.restates_departure and not own_moves else None)
     )
+    if near is None and not m.percent:
+        # "The 100,000 IT specialists who left could be replaced": with no movement of its own,
+        # a count is of those its relative clause names, in that clause's tense.
+        near = _base_move(ctx, cues)
+        if near:
+            base = ctx.clause[ctx.base[0] : ctx.base[1]]
+            forecast = cues.has("forecast", base) or cues.future_tense(base)
+            negated = False
+    if not it_ctx and kind in ("none", "worker") and not m.percent and ctx.article_it and near == "shortage":
+        it_ctx = True  # "the need is put at 170,000 specialists" in an article headed by IT people
     if near == "returned" and negated:
         near = "departure"
     returned, remote, departure, shortage = (near == g for g in ("returned", "remote", "departure", "shortage"))
-    if (shortage or near == "workforce") and cues.has("other_country", clause) and not cues.has("country", clause):
+    if (shortage or near == "workforce") and _other_country_first(clause, ctx.num[0], cues):
         return ("other", count_unit) if relevant else None  # another country's shortage or workforce
+    if ctx.foreign:
+        return ("other", count_unit) if relevant else None  # "2% of developers from Poland"
+    if m.percent and _CHANGE_RATE.search(ctx.before[-50:]):
+        return ("other", "percent") if relevant else None  # "grew by 15%": a rate of change, not a share
     if m.percent:
         if cues.has("sample", ctx.subject) or cues.has("sample", ctx.clause[ctx.num[1] : ctx.num[1] + 20]):
             return ("other", "percent") if relevant else None  # "47% of respondents": a poll's answer
         if it_ctx and not intention:
             # A share's base is those who left, so a return or remote work anywhere in the
             # clause outranks the departure that only names the base.
-            if remote or cues.has("remote", predicate):
+            if (remote or cues.has("remote", predicate)) and not forecast:
                 return "it_remote_abroad", "percent"
             if (returned or cues.has("returned", predicate)) and not negated:
+                if forecast:
+                    return ("other", "percent") if relevant else None  # "would return": not a return yet
                 return "it_returned", "percent"
             if departure and kind != "anaphora" and not forecast:  # no metric for a share yet to leave
                 return "it_emigrants_share", "percent"
@@ -216,6 +375,8 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     if it_ctx or (kind == "people" and shortage and ctx.sentence_it):
         if shortage:
             return "it_shortage", "people"
+        if (remote or returned) and forecast:
+            return ("other", count_unit) if relevant else None  # returns yet to come are no metric
         if remote:
             return "it_remote_abroad", "people"
         if returned:
@@ -226,11 +387,21 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
             return "it_shortage", "people"
         if near == "workforce" and kind != "anaphora":
             return "it_workforce", "people"
-    elif kind == "people" and departure and not returned:
+    elif (
+        (kind == "people" or (kind == "none" and cues.has("general_people", ctx.before))) and departure and not returned
+    ):
+        # "The number of Russians who left is estimated at 700,000": the people named before it.
         return "emigrants_total", "people"
     elif kind == "people" and ctx.sentence_it and near == "workforce":
         return "it_workforce", "people"
     return ("other", count_unit) if relevant else None
+
+
+def _asked(question: str, cues: Cues) -> str | None:
+    """The movement a question is about ("How many IT specialists left?"), if it names IT people."""
+    if not cues.has("it_subject", question):
+        return None
+    return next((g for g in ("returned", "remote", "departure", "shortage") if cues.has(g, question)), None)
 
 
 def is_on_topic(text: str, cues: Cues) -> bool:
@@ -264,6 +435,13 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
     previous_paragraph = -1
     previous_it = False
     previous_departure = False
+    asked: str | None = None
+    # A paragraph that names a wave of leaving and counts IT people ties the article's waves to IT.
+    it_waves = False
+    paragraph_span: dict[int, tuple[int, int]] = {}
+    for s in sentences:
+        first = paragraph_span.get(s.paragraph, (s.start, s.end))[0]
+        paragraph_span[s.paragraph] = (first, s.end)
     article_it = bool(sentences) and cues.has("it_subject", sentences[0].text)
     # A speaker is carried from sentence to sentence only into a sentence that opens with a
     # quote mark; elsewhere only sentences with numbers need one (attribution is costly).
@@ -280,16 +458,37 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
             else None
         )
         tracker.remember(s.text)
-        sentence_it = cues.has("it_subject", s.text)
+        sentence_it = cues.has("it_subject", s.text) and not _IT_DENIED.search(s.text)
+        if not it_waves and sentence_it and mentions:
+            # Tied only by a counted IT sentence: "many IT specialists were in the first wave"
+            # does not make the wave's head count an IT one.
+            first, last = paragraph_span[s.paragraph]
+            it_waves = cues.search("wave", text[first:last])
         furniture = bool(_FURNITURE.match(s.text))
         subjects = [_subject_after(s.text, m.end - s.start, cues) for m in mentions]
+        for i in range(len(mentions) - 2, -1, -1):
+            # "from 600-700 thousand to almost 1 million people": both count the last noun.
+            if _SHARED_NOUN_GAP.match(text[mentions[i].end : mentions[i + 1].start]):
+                subjects[i] = subjects[i + 1]
+        foreign = [_names_other_country(_scope_after(s.text, m.end - s.start), cues) for m in mentions]
+        for i in range(1, len(mentions)):
+            # "2% of developers from Poland moved, while 1% deleted their data": the same group.
+            if foreign[i - 1] and not subjects[i]:
+                foreign[i] = True
         it_counted = [_subject_kind(sub, cues) == "it" for sub in subjects]
-        clauses = [_clause_of(s.text, m.start - s.start) for m in mentions]
+        restates = bool(mentions) and previous_departure and previous_it and bool(_RESTATEMENT.match(s.text))
+        # Each number's offsets in the sentence and its clause's there.
+        sentence_clauses = _clause_spans(s.text) if mentions else []
+        spans = [
+            (m.start - s.start, m.end - s.start, *_clause_span_at(sentence_clauses, m.start - s.start))
+            for m in mentions
+        ]
+        clauses = [s.text[c0:c1] for _, _, c0, c1 in spans]
         for i, m in enumerate(mentions):
             if furniture:
                 rejected.append(Rejected(m.text, m.start, m.end, "page_furniture", s.text))
                 continue
-            clause = _clause_of(s.text, m.start - s.start)
+            clause = clauses[i]
             in_clause = clause.find(text[m.start : m.end])
             base_start, base_end = _base_of_share(clause, max(in_clause, 0) + (m.end - m.start), cues)
             ctx = _Context(
@@ -304,6 +503,12 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 previous_departure,
                 article_it,
                 any(it_counted[j] and clauses[j] == clause for j in range(len(mentions)) if j != i),
+                asked,
+                foreign[i],
+                _segment(s.text, spans, i, (base_start + spans[i][2], base_end + spans[i][2])),
+                it_waves and cues.has("wave", s.text),
+                any(it_counted[j] and clauses[j] != clause for j in range(len(mentions)) if j != i),
+                restates,
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
             )
@@ -335,7 +540,9 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         previous_speaker = speaker if speaker else (previous_speaker if same_paragraph else None)
         previous_paragraph = s.paragraph
         previous_it = sentence_it
-        previous_departure = bool(mentions) and cues.has("departure", s.text)
+        previous_departure = bool(mentions) and (cues.has("departure", s.text) or asked == "departure")
+        # A question's movement carries into the answer that follows it, and no further.
+        asked = _asked(s.text, cues) if s.text.rstrip("\"'”»").endswith("?") else None
     kept, duplicates = _dedupe(figures)
     rejected.extend(duplicates)
     return Extraction(tuple(kept), tuple(sorted(rejected, key=lambda r: r.start)), on_topic)

@@ -13,13 +13,21 @@ from dataclasses import dataclass
 
 from core.figures import Mention, Qualifier, Rejected, RejectReason
 
-from .words import WORD_NUMBER_RE, is_share, may_hold_word_number, parse_word_number
+from .words import (
+    ONE_WORD_RE,
+    STARTERS,
+    WORD_NUMBER_RE,
+    is_share,
+    may_hold_word_number,
+    parse_word_number,
+)
 
 _SP = "[ \u00a0\u202f\u2009]"  # ordinary, non-breaking, narrow and thin spaces
 DIGITS = (
     rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?"  # 100,000 / 1,300,000.5
     rf"|\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?(?![.,]?\d)"  # 100.000 / 1.300.000,5
     rf"|\d{{1,3}}(?:{_SP}\d{{3}})+(?:,\d+)?(?!\d)"  # 100 000 / 1 300 000
+    rf"|\d{{1,3}}(?:['’]\d{{3}})+(?:[.,]\d+)?(?!\d)"  # 70'000 (Swiss)
     rf"|\d+(?:[.,]\d+)?"  # 1500 / 1.3 / 1,3
 )
 
@@ -32,6 +40,8 @@ MAGNITUDES: dict[str, float] = {
     "тысяча": 1e3,
     "тысячи": 1e3,
     "тысяч": 1e3,
+    "тис": 1e3,
+    "tys": 1e3,
     "mille": 1e3,
     "milliers": 1e3,
     "tausend": 1e3,
@@ -59,15 +69,43 @@ MAGNITUDES: dict[str, float] = {
     "milliards": 1e9,
     "milliarden": 1e9,
 }
-_ABBREVIATED = ("тыс", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
-_MAG_WORDS = sorted((k for k in MAGNITUDES if len(k) > 1 and k not in _ABBREVIATED), key=len, reverse=True)
+# Russian magnitudes take every case ("тысячах", "миллионом"): matched by stem.
+_MAGNITUDE_STEMS = {
+    "тысяч": 1e3,
+    "миллион": 1e6,
+    "миллиард": 1e9,
+    "тисяч": 1e3,
+    "мільйон": 1e6,
+    "мільярд": 1e9,
+    "tysi": 1e3,  # Polish tysiąc, tysięcy
+    "milion": 1e6,
+    "miliard": 1e9,
+}
+_ABBREVIATED = ("тыс", "тис", "tys", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
+_MAG_WORDS = [
+    *(rf"{stem}\w*" for stem in _MAGNITUDE_STEMS),
+    *sorted((k for k in MAGNITUDES if len(k) > 1 and k not in _ABBREVIATED), key=len, reverse=True),
+]
+MAGNITUDE_WORDS = frozenset(k for k in MAGNITUDES if len(k) > 2 and k not in _ABBREVIATED)
+
+
+def magnitude_of(word: str) -> float:
+    w = word.strip().rstrip(".").lower()
+    if w in MAGNITUDES:
+        return MAGNITUDES[w]
+    return next((v for stem, v in _MAGNITUDE_STEMS.items() if w.startswith(stem)), 1.0)
+
+
 # Single-letter magnitudes (100K, 1.3M, $7B) only when glued to the digits; only
 # abbreviations take a full stop, so "billion." at a sentence end keeps its stop.
 MAGNITUDE = (
     rf"(?:{_SP}?(?:(?:{'|'.join(_MAG_WORDS)})(?![\w])|(?:{'|'.join(_ABBREVIATED)})\.?(?![\w]))"
     rf"|(?<=\d)[KkMB](?![\w]))"
 )
-PERCENT = r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|Prozent|pour\s+cent|pourcent)(?!\w))"
+PERCENT = (
+    r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|відсот\w*|Prozent|pour\s+cent|pourcent"
+    r"|procent\w*|proc\.)(?!\w))"
+)
 CURRENCY_PREFIX = r"(?:US\$|\$|€|£|₽)"
 CURRENCY_SUFFIX = (
     r"(?:\s?(?:dollars|euros?|pounds|rubles|roubles|руб(?:лей|ля)?\.?|долларов|евро|USD|EUR|RUB|GBP)(?!\w))"
@@ -108,24 +146,63 @@ def _mention_pattern(number: str) -> re.Pattern[str]:
 # Two patterns: the word-number alternation is big, and only worth trying on sentences that
 # hold one of its words.
 _DIGIT_MENTION_RE = _mention_pattern(DIGITS)
-_WORD_MENTION_RE = _mention_pattern(WORD_NUMBER_RE)
+_TOKEN = re.compile(r"[^\W\d_]+")
+# "1/3 of those who left": a small fraction is a share; "1500 / 1500" stays a counter.
+_FRACTION_MENTION_RE = _mention_pattern(r"[1-9]/(?:10|[2-9])(?![\d/.,]\d)")
+_FRACTION_HINT = re.compile(r"(?<![\d/])[1-9]/(?:10|[2-9])(?![\d/])")
+# "a million", "eine Million", "полтора миллиона": the word for one only before a magnitude.
+_MAG_AHEAD = rf"{_SP}(?:{'|'.join(_MAG_WORDS)})(?!\w)"
+# "un à deux millions": also as the first number of a range whose second has a magnitude.
+_ONE_GLUE = r"(?:\s*[-–]\s*|\s+(?:to|à|bis|до)\s+)"
+_WORD_MENTION_RE = _mention_pattern(
+    # The words for one first: "half a million" is not "half".
+    rf"{ONE_WORD_RE}(?={_MAG_AHEAD}|{_ONE_GLUE}[^\W\d]+{_MAG_AHEAD})|{WORD_NUMBER_RE}"
+)
 
 
 def _mention_matches(text: str, start: int, end: int, sentence: str) -> list[re.Match[str]]:
     found = list(_DIGIT_MENTION_RE.finditer(text, start, end))
-    if may_hold_word_number(sentence):
-        words = list(_WORD_MENTION_RE.finditer(text, start, end))
-        if words:  # "one in 10" is one mention, not two: the earlier, longer match wins
-            merged, last_end = [], -1
-            for m in sorted(found + words, key=lambda m: (m.start(), -m.end())):
-                if m.start() >= last_end:
-                    merged.append(m)
-                    last_end = m.end()
-            found = merged
+    more: list[re.Match[str]] = []
+    if may_hold_word_number(sentence, MAGNITUDE_WORDS):
+        # Tried only where a word that can open a word number stands: the pattern is big.
+        for token in _TOKEN.finditer(text, start, end):
+            if token.group().lower() in STARTERS:
+                found_word = _WORD_MENTION_RE.match(text, token.start(), end)
+                if found_word:
+                    more.append(found_word)
+    if "/" in sentence and _FRACTION_HINT.search(sentence):
+        more += _FRACTION_MENTION_RE.finditer(text, start, end)
+    if more:  # "one in 10" is one mention, not two: the earlier, longer match wins
+        merged, last_end = [], -1
+        for m in sorted(found + more, key=lambda m: (m.start(), -m.end())):
+            if m.start() >= last_end:
+                merged.append(m)
+                last_end = m.end()
+        found = merged
     return found
 
 
-_RANGE_GLUE = re.compile(r"^(?:\s*[-–]\s*|\s+(?:to|and|or|до|bis|à)\s+|\s*—\s*)$", re.IGNORECASE)
+# One interval grammar for every language; the words are data. A dash always joins two
+# numbers; "to"/"bis"/"à" join them alone or after "from"/"von"/"de"; "до" only after "от";
+# "and"/"und"/"et"/"и" only after "between"/"zwischen"/"entre"/"между".
+RANGE_DASHES = frozenset({"-", "–", "—", "--"})
+RANGE_TO = {"to": "from", "bis": "von", "à": "de", "a": "de", "до": "от"}
+RANGE_TO_ALONE = frozenset({"to", "bis", "à"})
+RANGE_AND = {"and": "between", "und": "zwischen", "et": "entre", "и": "между"}
+_RANGE_GLUE = re.compile(
+    r"^(?:\s*(?:-|–|—|--)\s*|\s+(?:" + "|".join(sorted({*RANGE_TO, *RANGE_AND}, key=len, reverse=True)) + r")\s+)$",
+    re.IGNORECASE,
+)
+_RANGE_LEAD = re.compile(
+    r"(?:^|(?<=\W))(?P<w>" + "|".join({*RANGE_TO.values(), *RANGE_AND.values()}) + r")\s*$", re.IGNORECASE
+)
+# "rose from 50 to 70", "est passé de 10 à 20", "вырос с 50 до 70": a change, not an interval.
+_CHANGE_BEFORE = re.compile(
+    r"(?:rose|risen|grew|grown|fell|fallen|dropped|increased?|decreased?|climbed|jumped|raise|"
+    r"passée?s?|augmenté|diminué|baissé|gestiegen|gesunken|stieg|sank|вырос\w*|сократил\w*|увеличил\w*|"
+    r"снизил\w*|упал\w*)\s+(?:by\s+\S+\s+)?(?:—\s*)?(?:from|de|von)\s*$",
+    re.IGNORECASE,
+)
 
 # Hedges and bounds read just before the number (lower case, longest first).
 QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
@@ -156,7 +233,23 @@ QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
     ("более", "at_least"),
     ("больше", "at_least"),
     ("свыше", "at_least"),
+    ("понад", "at_least"),
     ("mehr als", "at_least"),
+    ("mindestens", "at_least"),
+    ("höchstens", "at_most"),
+    ("weniger als", "at_most"),
+    ("ungefähr", "approx"),
+    ("schätzungsweise", "approx"),
+    ("zirka", "approx"),
+    ("knapp", "approx"),
+    ("moins de", "at_most"),
+    ("quelque", "approx"),
+    ("quelques", "approx"),
+    ("ponad", "at_least"),
+    ("około", "approx"),
+    ("prawie", "approx"),
+    ("близько", "approx"),
+    ("майже", "approx"),
     ("über", "at_least"),
     ("plus de", "at_least"),
     ("au moins", "at_least"),
@@ -263,7 +356,7 @@ def parse_digits(raw: str, has_magnitude: bool) -> float:
     A single separator followed by exactly three digits is a thousands separator unless a
     magnitude word follows ("1,300" is 1300, "1,3 млн" is 1.3 million).
     """
-    s = re.sub(_SP, "", raw)
+    s = re.sub(f"{_SP}|['’]", "", raw)
     if "," in s and "." in s:
         decimal = "," if s.rfind(",") > s.rfind(".") else "."
         thousands = "." if decimal == "," else ","
@@ -280,13 +373,17 @@ def parse_digits(raw: str, has_magnitude: bool) -> float:
 
 def _single(m: re.Match[str]) -> _Single:
     mag_text = (m.group("mag") or "").strip().rstrip(".").lower()
-    magnitude = MAGNITUDES.get(mag_text, 1.0) if mag_text else 1.0
+    magnitude = magnitude_of(mag_text) if mag_text else 1.0
     num = m.group("num")
-    if num[0].isdigit():
-        base: float | None = parse_digits(num, bool(mag_text))
+    fraction = "/" in num
+    if fraction:
+        over, under = num.split("/")
+        base: float | None = 100 * int(over) / int(under) if int(over) < int(under) else None
+    elif num[0].isdigit():
+        base = parse_digits(num, bool(mag_text))
     else:
         base = parse_word_number(num)
-    share = not num[0].isdigit() and is_share(num)
+    share = fraction or (not num[0].isdigit() and is_share(num))
     cur = m.group("cur") or (m.group("cursuf") or "").strip().rstrip(".")
     currency = _CURRENCY_CODES.get(cur.lower()) if cur else None
     value = None if base is None else base * magnitude
@@ -352,7 +449,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[li
     """Numbers in text[start:end], as mentions (with intervals) and rejections (with reasons)."""
     end = len(text) if end is None else end
     sentence = text[start:end]
-    if not _DIGIT.search(sentence) and not may_hold_word_number(sentence):  # most sentences
+    if not _DIGIT.search(sentence) and not may_hold_word_number(sentence, MAGNITUDE_WORDS):  # most sentences
         return [], []
     blocked = (
         [(m.start() + start, m.end() + start, m.lastgroup) for m in _BLOCKED_RE.finditer(sentence)]
@@ -389,6 +486,44 @@ def _qualifier_before(text: str, pos: int) -> tuple[Qualifier, int] | None:
     return _QUALIFIER_OF[word], pos - (len(text[max(0, pos - 30) : pos]) - m.start("q"))
 
 
+def _range(text: str, a: _Single, b: _Single) -> Mention | None:
+    """The interval two neighbouring numbers state ("50,000-70,000", "от 50 до 70 тысяч",
+    "fünf bis zehn Prozent", "between 5 and 10%"), or None when they are two numbers."""
+    glue_m = _RANGE_GLUE.match(text[a.end : b.start])
+    if not glue_m or a.value is None or b.value is None:
+        return None
+    # "5 to 10%": the number without a unit takes the other's.
+    if a.percent != b.percent and (a.percent or a.currency):
+        return None
+    if a.currency and b.currency and a.currency != b.currency:
+        return None
+    glue = text[a.end : b.start].strip().lower()
+    before = text[max(0, a.start - 60) : a.start]
+    lead = _RANGE_LEAD.search(before[-14:])
+    lead_word = lead.group("w").lower() if lead else None
+    if glue in RANGE_DASHES:
+        pass
+    elif glue in RANGE_TO:
+        if lead_word != RANGE_TO[glue] and not (glue in RANGE_TO_ALONE and lead_word is None):
+            return None
+    elif RANGE_AND.get(glue) != lead_word:
+        return None
+    if _CHANGE_BEFORE.search(before):
+        return None
+    high = b.value
+    # "50-70 thousand": the first number takes the second's magnitude, unless that makes it
+    # larger than the second ("70,000-100,000 thousand" is a slip for 70,000 to 100,000).
+    low = a.value
+    if a.magnitude == 1.0 and b.magnitude != 1.0 and a.value * b.magnitude <= high:
+        low = a.value * b.magnitude
+    if not low < high:
+        return None
+    start = a.start - (len(before[-14:]) - lead.start()) if lead else a.start
+    return Mention(
+        text[start : b.end], start, b.end, (low + high) / 2, low, high, "range", b.percent, a.currency or b.currency
+    )
+
+
 def _combine(text: str, singles: list[_Single]) -> list[Mention]:
     """Join ranges ("50,000-70,000", "between 50 and 70 thousand") and attach qualifiers."""
     out: list[Mention] = []
@@ -396,43 +531,11 @@ def _combine(text: str, singles: list[_Single]) -> list[Mention]:
     while i < len(singles):
         a = singles[i]
         b = singles[i + 1] if i + 1 < len(singles) else None
-        if b is not None and a.percent == b.percent and _RANGE_GLUE.match(text[a.end : b.start]):
-            glue = text[a.end : b.start].strip().lower()
-            lead = text[max(0, a.start - 12) : a.start].lower()
-            is_range = (
-                glue in {"-", "–"}
-                or (glue in {"to", "до", "bis", "à"} and re.search(r"(?:from|от|von|de)\s*$", lead))
-                or (glue == "and" and re.search(r"between\s*$", lead))
-            )
-            changed = re.search(
-                r"(?:rose|risen|grew|grown|fell|fallen|dropped|increased?|decreased?|climbed|jumped|raise)\s+(?:by\s+\S+\s+)?(?:—\s*)?from\s*$",
-                text[max(0, a.start - 60) : a.start].lower(),
-            )
-            if is_range and not changed and a.value is not None and b.value is not None:
-                low = a.value * (b.magnitude if a.magnitude == 1.0 and b.magnitude != 1.0 else 1.0)
-                high = b.value
-                if low <= high:
-                    lead_m = re.search(
-                        r"(?:between|from|от|von|de)\s*$", text[max(0, a.start - 12) : a.start], re.IGNORECASE
-                    )
-                    start = (
-                        a.start - (len(text[max(0, a.start - 12) : a.start]) - lead_m.start()) if lead_m else a.start
-                    )
-                    out.append(
-                        Mention(
-                            text[start : b.end],
-                            start,
-                            b.end,
-                            (low + high) / 2,
-                            low,
-                            high,
-                            "range",
-                            a.percent or b.percent,
-                            a.currency or b.currency,
-                        )
-                    )
-                    i += 2
-                    continue
+        joined = _range(text, a, b) if b is not None else None
+        if joined is not None:
+            out.append(joined)
+            i += 2
+            continue
         q = _qualifier_before(text, a.start)
         qualifier: Qualifier = q[0] if q else "exact"
         start = q[1] if q else a.start

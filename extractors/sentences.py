@@ -2,8 +2,9 @@
 
 Paragraphs are lines (trafilatura puts one paragraph per line); a headline or caption
 without final punctuation is a sentence of its own. Inside a paragraph a sentence ends
-at . ! ? or … followed by space and an upper-case letter, digit or opening quote, except
-after an abbreviation, an initial or a decimal point.
+at . ! ? or … followed by space and an upper-case letter, digit or opening quote (or glued
+to a capitalised word after a lower-case one, where scraping lost the space), except after
+an abbreviation, an initial or a decimal point.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ ABBREVIATIONS = frozenset(
     т.е т.к т.д т.п тыс млн млрд руб г гг им ул н.э др проф акад
     bzw z.b ca usw mio mrd tsd""".split()
 )
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]*[A-ZА-ЯЁ0-9])")
+_BOUNDARY = re.compile(
+    r"(?<=[.!?…])(?:[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]*[A-ZА-ЯЁ0-9])"
+    # Scraped text sometimes loses the space: "...sagte er.Ursache sei..."
+    r"|(?<=[a-zäöüßéèàа-яё]{3}[.!?])(?=[A-ZÄÖÜА-ЯЁ][a-zäöüßéèàа-яё]))"
+)
 
 
 def _ends_with_abbreviation(chunk: str) -> bool:

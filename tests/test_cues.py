@@ -68,3 +68,12 @@ def test_a_bad_cue_table_names_its_key(tmp_path, cues_toml, key):
     with pytest.raises(ConfigError) as err:
         load_topic(topic)
     assert key in str(err.value) and str(topic) in str(err.value)
+
+
+def test_russian_future_tense_is_read_from_the_verb():
+    from extractors.cues import Lemmas
+
+    lemmas = Lemmas()
+    assert lemmas.has_future("в апреле уедут ещё многие")
+    assert lemmas.has_future("страну покинут")  # a future verb as likely as a short participle
+    assert not lemmas.has_future("к концу апреля уехали многие")

@@ -46,6 +46,32 @@ def test_parse_digits(raw, magnitude, value):
         ("a hundred thousand", 100000, 100000, 100000, "exact", False),
         ("two-thirds", 200 / 3, 200 / 3, 200 / 3, "exact", True),
         ("каждый десятый", 10, 10, 10, "exact", True),
+        # One interval grammar for every language: two numbers are one range figure.
+        ("70,000 to 80,000", 75000, 70000, 80000, "range", False),
+        ("30.000 bis 40.000", 35000, 30000, 40000, "range", False),
+        ("200.000 bis 1 Million", 600000, 200000, 1e6, "range", False),
+        ("fünf bis zehn Prozent", 7.5, 5, 10, "range", True),
+        ("zwischen 5 und 10 Prozent", 7.5, 5, 10, "range", True),
+        ("un à deux millions", 1.5e6, 1e6, 2e6, "range", False),
+        ("entre 20 000 et 30 000", 25000, 20000, 30000, "range", False),
+        ("7-8 тысяч", 7500, 7000, 8000, "range", False),
+        ("от 3 до 4 тысяч", 3500, 3000, 4000, "range", False),
+        ("между 10 и 20 тысячами", 15000, 10000, 20000, "range", False),
+        ("10 to 15%", 12.5, 10, 15, "range", True),
+        ("40,000-60,000 thousand", 50000, 40000, 60000, "range", False),  # a slip: not billions
+        # Number words and separators of each language.
+        ("70'000", 70000, 70000, 70000, "exact", False),
+        ("1,7 Millionen", 1.7e6, 1.7e6, 1.7e6, "exact", False),
+        ("eine Million", 1e6, 1e6, 1e6, "exact", False),
+        ("zehn Prozent", 10, 10, 10, "exact", True),
+        ("cent mille", 1e5, 1e5, 1e5, "exact", False),
+        ("deux cent mille", 2e5, 2e5, 2e5, "exact", False),
+        ("a million", 1e6, 1e6, 1e6, "exact", False),
+        ("четырех тысяч", 4000, 4000, 4000, "exact", False),
+        ("двести пятьдесят тысяч", 250000, 250000, 250000, "exact", False),
+        ("полтора миллиона", 1.5e6, 1.5e6, 1.5e6, "exact", False),
+        ("пяти тысячах", 5000, 5000, 5000, "exact", False),
+        ("every fifth", 20, 20, 20, "exact", True),
     ],
 )
 def test_mentions(text, value, low, high, qualifier, percent):
@@ -56,6 +82,24 @@ def test_mentions(text, value, low, high, qualifier, percent):
     assert m.value == pytest.approx(value)
     assert m.low == (None if low is None else pytest.approx(low))
     assert m.high == (None if high is None else pytest.approx(high))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it rose from 100 to 200 thousand",  # a change, not an interval
+        "le chiffre est passé de 10 à 20 %",
+        "число выросло с 50 до 70 тысяч",
+    ],
+)
+def test_a_change_is_two_numbers(text):
+    mentions, _ = find_mentions(text)
+    assert len(mentions) == 2 and all(m.qualifier != "range" for m in mentions), mentions
+
+
+@pytest.mark.parametrize("text", ["ein Mann sagte", "un homme a dit", "a man said", "by several per cent"])
+def test_articles_and_percent_signs_are_not_numbers(text):
+    assert find_mentions(text) == ([], [])
 
 
 def test_money_has_a_currency():
@@ -103,3 +147,12 @@ def test_sentences_keep_offsets_and_skip_abbreviations():
     ]
     assert all(text[s.start : s.end] == s.text for s in sentences)
     assert [s.paragraph for s in sentences] == [1, 1, 2, 3]
+
+
+def test_a_sentence_end_glued_to_the_next_sentence_still_splits():
+    text = "Das sagte er am Montag.Grund sei die Lage. U.S. officials agreed."
+    assert [s.text for s in split_sentences(text)] == [
+        "Das sagte er am Montag.",
+        "Grund sei die Lage.",
+        "U.S. officials agreed.",
+    ]
