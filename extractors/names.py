@@ -1,0 +1,180 @@
+"""Canonical names of the people, organisations and outlets who state figures.
+
+The topic file's [speakers] section lists, per kind, each actor's canonical name and its
+aliases in any language or script ("Шадаев", "Schadajew", "Maksout Chadaïev"). An alias
+matches in running text case-insensitively (an all-capitals acronym case-sensitively), a
+Russian or Ukrainian word in any inflection ("Шадаева", "Росстатом"), a German word with its
+endings ("Verbandes"). A name that is in no list is put in the nominative (pymorphy3) so
+that "по словам Ивана Петрова" and "Иван Петров заявил" still give one speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.topic import SPEAKER_KINDS as KINDS
+
+# Kinds of speaker, in the order one wins over another in the same sentence: a person
+# named with an organisation in the title ("RAEC head Sergei Plugotarenko") is the speaker,
+# and an outlet is only the messenger of a person ("..., Mishustin was quoted by TASS").
+RANK = {"people": 3, "organisations": 2, "outlets": 1}
+
+_CYRILLIC = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
+_ENDING = re.compile(r"(?:[аяоеёиыуюйьъіїє]{1,2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    canonical: str
+    kind: str
+
+    @property
+    def rank(self) -> int:
+        return RANK[self.kind]
+
+
+def _word_pattern(word: str) -> str:
+    if word.isupper() or not any(c.isalpha() for c in word):  # acronyms and symbols as written
+        return re.escape(word)
+    if _CYRILLIC.search(word):
+        # One stem for every case ending: "Шадаев" matches "Шадаева", "Росстат" "Росстатом".
+        stem = _ENDING.sub("", word) if len(word) >= 5 else word
+        return re.escape(stem) + r"\w{0,3}"
+    return re.escape(word) + (r"\w{0,2}" if len(word) >= 5 else "")
+
+
+def _alias_pattern(alias: str) -> str:
+    words = alias.split()
+    body = r"\s+".join(_word_pattern(w) for w in words)
+    if alias.isupper():
+        return body
+    return "(?i:" + body + ")"
+
+
+@dataclass(frozen=True)
+class Names:
+    """The [speakers] table, compiled on first use: `find` and `canonical` map any alias to
+    its canonical name, `nominative` puts an unknown Russian name in the nominative."""
+
+    table: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
+    """kind -> ((canonical, aliases), ...), as nested tuples (hashable, picklable)."""
+    _compiled: list[Any] = field(default_factory=list, repr=False, compare=False)
+    _morph: list[Any] = field(default_factory=list, repr=False, compare=False)
+    _nominative: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_mapping(cls, speakers: Mapping[str, Mapping[str, Sequence[str]]]) -> Names:
+        return cls(
+            tuple(
+                (kind, tuple((c, tuple(a)) for c, a in speakers.get(kind, {}).items()))
+                for kind in KINDS
+                if kind in speakers
+            )
+        )
+
+    def _index(self) -> tuple[re.Pattern[str] | None, list[tuple[str, str]]]:
+        if not self._compiled:
+            targets: list[tuple[str, str, str]] = []
+            for kind, rows in self.table:
+                for canonical, aliases in rows:
+                    for alias in dict.fromkeys((canonical, *aliases)):
+                        if alias.strip():
+                            targets.append((alias, canonical, kind))
+            # Longest first, so that "Russian Association for Electronic Communications"
+            # wins over "Russian" at the same place.
+            targets.sort(key=lambda t: len(t[0]), reverse=True)
+            pattern = (
+                re.compile(
+                    r"(?<!\w)(?:" + "|".join(f"({_alias_pattern(a)})" for a, _, _ in targets) + r")(?!\w)(?:['’]s)?"
+                )
+                if targets
+                else None
+            )
+            self._compiled.extend([pattern, [(c, k) for _, c, k in targets]])
+        return self._compiled[0], self._compiled[1]
+
+    def find(self, text: str) -> list[Hit]:
+        """Every alias in `text`, leftmost-longest, with its canonical name and kind."""
+        pattern, targets = self._index()
+        if pattern is None:
+            return []
+        hits = []
+        for m in pattern.finditer(text):
+            canonical, kind = targets[(m.lastindex or 1) - 1]
+            hits.append(Hit(m.start(), m.end(), canonical, kind))
+        return hits
+
+    def canonical(self, name: str) -> Hit | None:
+        """The best-ranked known actor named in `name` ("главы Минцифры Максута Шадаева" gives
+        Maksut Shadayev), or None when it names none."""
+        hits = self.find(name)
+        return max(hits, key=lambda h: h.rank) if hits else None
+
+    def nominative(self, name: str) -> str:
+        """A Russian or Ukrainian name in the nominative: a person's every word ("Ивана
+        Петрова" → "Иван Петров"), an organisation's head noun and the adjectives before it
+        ("Министерства внутренних дел" → "Министерство внутренних дел"). Other names as written."""
+        if not _CYRILLIC.search(name):
+            return name
+        done = self._nominative.get(name)
+        if done is None:
+            done = self._nominative[name] = _nominative(self._analyzer(), name)
+        return done
+
+    def _analyzer(self) -> Any:
+        if not self._morph:
+            import pymorphy3
+
+            self._morph.append(pymorphy3.MorphAnalyzer())
+        return self._morph[0]
+
+
+_PERSON_TAGS = ("Name", "Surn", "Patr")
+
+
+def _nominative(morph: Any, name: str) -> str:
+    words = name.split()
+    parses = [
+        morph.parse(w) if _CYRILLIC.search(w) and not w.isupper() and w.replace("-", "").isalpha() else []
+        for w in words
+    ]
+    person = any(parses) and all(any(t in p.tag for p in ps[:3] for t in _PERSON_TAGS) for ps in parses if ps)
+    gender = None
+    out = []
+    for w, ps in zip(words, parses, strict=True):
+        if person and ps:
+            candidates = [p for p in ps if any(t in p.tag for t in _PERSON_TAGS)]
+            if gender:
+                candidates = [p for p in candidates if p.tag.gender == gender] or candidates
+            gender = gender or candidates[0].tag.gender
+            out.append(_form(candidates, {"nomn"}, w))
+        elif ps and gender is None and ps[0].tag.POS in ("NOUN", "ADJF"):
+            # The head noun and the adjectives before it; what follows is its complement.
+            out.append(_form([p for p in ps if p.tag.POS == ps[0].tag.POS], {"nomn", "sing"}, w))
+            if ps[0].tag.POS == "NOUN":
+                gender = ps[0].tag.gender or "neut"
+        else:
+            out.append(w)
+    return " ".join(out)
+
+
+def _form(parses: list[Any], grammemes: set[str], written: str) -> str:
+    """The first parse's form with `grammemes` that keeps the written stem (pymorphy3 may
+    inflect "высшей" to "высочайшая"); the word as written when it is already nominative."""
+    if parses[0].tag.case == "nomn":
+        return written
+    keep = written[: max(2, len(written) - 2)].lower()
+    for parse in parses[:4]:
+        form = parse.inflect(grammemes)
+        if form is None or not str(form.word).replace("ё", "е").startswith(keep.replace("ё", "е")):
+            continue
+        word = str(form.word)
+        if "ё" not in written.lower():
+            word = word.replace("ё", "е")
+        return word[:1].upper() + word[1:] if written[:1].isupper() else word
+    return written
