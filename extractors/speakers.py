@@ -20,10 +20,15 @@ from dataclasses import dataclass, field
 
 from core.figures import Sentence
 
-from .names import Names
+from .names import Hit, Names
 
 _CAP = r"(?:[A-ZА-ЯЁІЇЄ][a-zа-яёіїєäöüéèçïß'’]+(?:[A-ZА-ЯЁ][a-zа-яё]+)*(?:-[A-ZА-ЯЁa-zа-яё]+)?|[A-ZА-ЯЁ]{2,6})"
-NAME = rf"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.\s+)?{_CAP}(?:\s+(?:(?:of|for|and|the|de|du|von|der)\s+)?{_CAP})*"
+# The lookahead lets the regex engine skip to capitals quickly (the hot path of attribution).
+NAME = (
+    rf"(?=[A-ZА-ЯЁІЇЄ])(?:(?:Dr|Mr|Mrs|Ms|Prof)\.\s+{_CAP}|{_CAP})"
+    rf"(?:\s+(?:(?:of|for|and|the|de|du|von|der)\s+)?{_CAP})*"
+)
+_NAME = re.compile(NAME)
 _VERBS = (
     r"(?:said|says|say|told|tells|wrote|writes|estimated|estimates|estimate|acknowledged|"
     r"stated|states|reported|reports|announced|announces|noted|notes|suggested|admitted|claimed|added|"
@@ -36,53 +41,50 @@ _VERBS = (
     r"sagte|sagt|erklärte|erklärt|berichtet|berichtete|schätzt|schätzte|eingeräumt|räumte|betonte|"
     r"beteuerte|führte|fügte|teilte|a\s+déclaré|déclare|estime|a\s+indiqué|affirme|a\s+affirmé|a\s+cité|cite)"
 )
-_ACCORDING = re.compile(
-    rf"(?<!\w)(?i:according\s+to|citing|data\s+from|figures\s+from|(?:analysis|study|survey|research)\s+by|"
-    rf"по\s+(?:словам|данным|оценк[еаи]м?|подсч[её]там|информации|мнению|прогнозу)|согласно(?:\s+данным)?|"
-    rf"данные|за\s+(?:даними|словами)|laut|selon|d['’]après|zufolge)\s+(?:the\s+|des\s+|der\s+|du\s+|de\s+la\s+)?(?P<name>{NAME})"
+# Names after a cue, matched where the cue ends (the cue search already found it):
+# "according to (the) X", "по данным X", "laut X"; "said X"; in Russian a title may come
+# between verb and name: "заявил заместитель министра Андрей Петров".
+_AFTER_SOURCE = re.compile(
+    rf"\w*(?:\s+(?:to|данным|на|of))?\s+(?:the\s+|des\s+|der\s+|du\s+|de\s+la\s+|dem\s+)?(?P<name>{NAME})"
 )
-# Russian puts the title between verb and name: "заявил заместитель министра Андрей Петров".
-_VERB_TITLE_NAME = re.compile(
-    rf"(?<!\w)(?:сказал|заявил|заявлял|сообщил|отметил|подсчитал|утверждал|цитирует)[аио]?\s+(?:[а-яё\-]+\s+){{0,3}}(?P<name>{NAME})"
-)
+_AFTER_VERB = re.compile(rf"\s+(?P<name>{NAME})")
+_AFTER_RU_VERB = re.compile(rf"\s+(?:[а-яё\-]+\s+){{0,3}}(?P<name>{NAME})")
 _NAME_VERB = re.compile(
     rf"(?<![\w])(?:the\s+|The\s+)?(?P<name>{NAME})(?:\s*,\s*[^,]{{2,90}}?,)?\s+(?:\w+ly\s+)?{_VERBS}(?!\w)"
 )
-_VERB_NAME = re.compile(rf"(?<!\w){_VERBS}\s+(?P<name>{NAME})")
 _CLAUSE_VERB = re.compile(r"\s+(?:was|is|were|are|had|has|have|would|will|could|might|may|did|does)\b")
 # An outlet or company named in quotes: "издание «Верстка» оценивает".
 _QUOTED_NAME = re.compile(r"«(?P<name>[A-ZА-ЯЁ][^«»]{1,30})»")
 _PERSON_PRONOUN = re.compile(
-    r"(?<!\w)(?:(?i:he|she)\s+(?:\w+ly\s+)?(?:said|says|added|told|wrote|explained|estimated|noted)|"
-    r"(?:the|The)\s+(?:minister|Minister)\s+(?:also\s+)?(?:said|says|added|notes|noted|estimated)|"
-    r"(?:он|она)\s+(?:сказал|заявил|добавил|отметил|уточнил|пояснил)а?|(?i:по\s+(?:его|её|ее)\s+(?:словам|данным|оценке|оценкам))|"
+    r"(?<!\w)(?:(?:he|she)\s+(?:\w+ly\s+)?(?:said|says|added|told|wrote|explained|estimated|noted)|"
+    r"the\s+minister\s+(?:also\s+)?(?:said|says|added|notes|noted|estimated)|"
+    r"(?:он|она)\s+(?:сказал|заявил|добавил|отметил|уточнил|пояснил)а?|по\s+(?:его|её|ее)\s+(?:словам|данным|оценке|оценкам)|"
     r"(?:sagte|erklärte|beteuerte|fügte|führte|betonte|räumte|schätzte)\s+(?:er|sie)|(?:a-t-il|a-t-elle)|"
-    r"(?:за\s+його\s+словами)|(?i:according\s+to\s+(?:him|her))|selon\s+(?:lui|elle)|laut\s+(?:ihm|ihr))(?!\w)",
-)
+    r"(?:за\s+його\s+словами)|according\s+to\s+(?:him|her)|selon\s+(?:lui|elle)|laut\s+(?:ihm|ihr))(?!\w)",
+)  # this and the next three: lower case, run on the lower-cased sentence
 _ORG_ANAPHORA = re.compile(
     r"(?<!\w)(?:(?:по\s+данным|по\s+оценкам|по\s+словам|согласно\s+данным)\s+(?:ведомства|министерства|ассоциации|службы)|"
     r"за\s+даними\s+(?:відомства|міністерства|служби)|(?:according\s+to\s+)?the\s+(?:agency|ministry|association)\s+(?:said|says|estimates|estimated)|"
-    r"so\s+der\s+Verband|so\s+das\s+Ministerium|laut\s+(?:dem\s+)?(?:Ministerium|Verband))(?!\w)",
-    re.IGNORECASE,
+    r"so\s+der\s+verband|so\s+das\s+ministerium|laut\s+(?:dem\s+)?(?:ministerium|verband))(?!\w)",
 )
 # "a source of the outlet": the outlet named last is the speaker.
 _OUTLET_ANAPHORA = re.compile(
     r"(?<!\w)(?:(?:источник|собеседник)\w*\s+(?:\w+\s+)?издания|(?:a\s+)?source\s+(?:told|at|for)\s+the\s+(?:outlet|newspaper|publication))(?!\w)",
-    re.IGNORECASE,
 )
 _QUOTED = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"")
 _COLLECTIVE = re.compile(
-    r"(?<!\w)(?:the|The)\s+(?P<name>government|ministry|Kremlin|authorities)\s+(?:\w+ly\s+)?(?:estimates|estimated|said|says|reported|believes)(?!\w)"
+    r"(?<!\w)the\s+(?P<name>government|ministry|kremlin|authorities)\s+(?:\w+ly\s+)?(?:estimates|estimated|said|says|reported|believes)(?!\w)"
 )
 # "Об этом сообщил X": the sentence names the speaker of the one before it.
 _THIS_WAS_SAID = re.compile(r"^(?:Об\s+этом|Про\s+це)\s", re.IGNORECASE)
 
 # Anchored at word starts: an unanchored alternation is tried at every character.
 _ANY_CUE = re.compile(
-    rf"(?<!\w)(?:{_VERBS}(?!\w)|according|citing|data\s+from|figures\s+from|(?:analysis|study|survey|research)\s+by|по\s+(?:словам|данным|оценк|подсч|информац|мнени|прогноз|его|её|ее)|"
+    rf"(?<!\w)(?:(?P<verb>{_VERBS})(?!\w)|according|citing|data\s+from|figures\s+from|(?:analysis|study|survey|research)\s+by|по\s+(?:словам|данным|оценк|подсч|информац|мнени|прогноз|его|её|ее)|"
     r"согласно|данны|за\s+(?:даними|словами|його)|laut|selon|d['’]après|zufolge|so\s+der|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
-    re.IGNORECASE,
+    # No IGNORECASE: run on the lower-cased sentence, several times faster.
 )
+_CYRILLIC = re.compile(r"[а-яё]")
 _NEAR_CUE = 50  # an actor this far (characters) from a speech cue can be its speaker
 # A headline "Минцифры: ..." or "Shadayev: ...": who speaks, then a colon.
 _HEADLINE_COLON = re.compile(r"^(?P<name>[^:\d.!?]{2,50}):\s")
@@ -167,36 +169,68 @@ class _Candidate:
 
 @dataclass
 class SpeakerTracker:
-    """Per-article memory: full names seen, and the last person and organisation named."""
+    """Per-article memory: full names seen, and who was named in each sentence."""
 
     names: Names = field(default_factory=Names)
     full_names: dict[str, str] = field(default_factory=dict)  # surname key -> full name
-    last_person: str | None = None
-    last_org: str | None = None
-    last_outlet: str | None = None
     article: str = ""
     """The whole text, for "по данным ведомства" before the agency is named."""
     offset: int = 0
     """Where the sentence being attributed starts in `article`."""
+    seen: list[str] = field(default_factory=list)
+    """Each sentence remembered."""
+    _people: list[str | None] = field(default_factory=list)
+    """Per sentence read so far, the last person named there (by grammar)."""
+    _hits_of: dict[int, list[Hit]] = field(default_factory=dict)
+    _article_orgs: list[tuple[int, str]] | None = None
+
+    def _hits(self, text: str) -> list[Hit]:
+        """The known actors of the sentence about to be remembered (kept for `last`)."""
+        i = len(self.seen)
+        hits = self._hits_of.get(i)
+        if hits is None:
+            hits = self._hits_of[i] = self.names.find(text)
+        return hits
 
     def remember(self, text: str) -> None:
-        for m in re.finditer(NAME, text):
-            name = clean_name(m.group(0))
-            if not name or any(w in ORG_WORDS for w in name.split()):
-                continue
-            parts = name.split()
-            if len(parts) >= 2:
-                self.full_names[_surname_key(parts[-1])] = name
-                self.last_person = name
-            elif _surname_key(parts[0]) in self.full_names:
-                self.last_person = self.full_names[_surname_key(parts[0])]
-        for hit in self.names.find(text):
-            if hit.kind == "people":
-                self.last_person = hit.canonical
-            elif hit.kind == "organisations":
-                self.last_org = hit.canonical
-            else:
-                self.last_outlet = hit.canonical
+        self.seen.append(text)
+
+    def _catch_up(self) -> None:
+        """Reads the names of the sentences remembered since the last call: only a surname
+        alone or a pronoun needs them, so most articles never pay for it."""
+        for text in self.seen[len(self._people) :]:
+            person = None
+            for m in _NAME.finditer(text):
+                name = clean_name(m.group(0))
+                if not name or any(w in ORG_WORDS for w in name.split()):
+                    continue
+                parts = name.split()
+                if len(parts) >= 2:
+                    self.full_names[_surname_key(parts[-1])] = name
+                    person = name
+                elif _surname_key(parts[0]) in self.full_names:
+                    person = self.full_names[_surname_key(parts[0])]
+            self._people.append(person)
+
+    def full_name(self, surname: str) -> str | None:
+        self._catch_up()
+        return self.full_names.get(_surname_key(surname))
+
+    def last(self, kind: str) -> str | None:
+        """The person, organisation or outlet named last; known actors are looked for only
+        here, when a pronoun or "the agency" asks, since most sentences never need them."""
+        self._catch_up()
+        for i in range(len(self.seen) - 1, -1, -1):
+            text, person = self.seen[i], self._people[i]
+            hits = self._hits_of.get(i)
+            if hits is None:
+                hits = self._hits_of[i] = self.names.find(text)
+            named = [(h.start, h.canonical) for h in hits if h.kind == kind]
+            if named:  # a known actor before a name read by grammar, as in attribution
+                return max(named)[1]
+            if kind == "people" and person is not None:
+                return person
+        return None
 
     def _plausible(self, name: str, sentence: str, at: int) -> bool:
         """A lone capitalised word opening a sentence ("Recruiters say") is a common noun,
@@ -204,7 +238,7 @@ class SpeakerTracker:
         if " " in name or sentence[:at].strip(" \"'“‘«(„"):
             return True
         return (
-            _surname_key(name) in self.full_names
+            self.full_name(name) is not None
             or name.isupper()
             or any(w in ORG_WORDS for w in name.split())
             or self.names.canonical(name) is not None
@@ -217,8 +251,8 @@ class SpeakerTracker:
         if known is not None:
             return known.canonical
         parts = name.split()
-        if len(parts) == 1 and _surname_key(parts[0]) in self.full_names:
-            full = self.full_names[_surname_key(parts[0])]
+        full = self.full_name(parts[0]) if len(parts) == 1 else None
+        if full is not None:
             known = self.names.canonical(full)
             return known.canonical if known is not None else self.names.nominative(full)
         return self.names.nominative(name)
@@ -236,7 +270,29 @@ class SpeakerTracker:
     def attribute(self, sentence: str) -> Said:
         """The speakers `sentence` names itself; call before `remember(sentence)`, so that
         a pronoun points to someone named before."""
-        cues = [(m.start(), m.end()) for m in _ANY_CUE.finditer(sentence)]
+        low = sentence.lower()  # same offsets; matched case-sensitively, which is much faster
+        if len(low) != len(sentence):
+            low = sentence
+        cue_matches = list(_ANY_CUE.finditer(low))
+        cues = [(m.start(), m.end()) for m in cue_matches]
+        verbs = any(m.group("verb") for m in cue_matches)
+        # Names the grammar ties to a cue: after a source cue, before a verb, after a verb.
+        tied: list[tuple[re.Match[str], bool]] = [
+            (n, False)
+            for m in cue_matches
+            if not m.group("verb")
+            for n in [_AFTER_SOURCE.match(sentence, m.end())]
+            if n
+        ]
+        if verbs:
+            tied += [(n, False) for n in _NAME_VERB.finditer(sentence)]
+            for m in cue_matches:
+                if m.group("verb"):
+                    after = _AFTER_RU_VERB if _CYRILLIC.match(m.group("verb")) else _AFTER_VERB
+                    n = after.match(sentence, m.end())
+                    if n:
+                        tied.append((n, True))
+        tied += [(n, False) for n in _QUOTED_NAME.finditer(sentence)]
         headline = _HEADLINE_COLON.match(sentence)
         if headline and len(headline.group("name").split()) <= 4:
             # Only a person: "Минцифры: ..." over a story is the ministry's head speaking.
@@ -247,18 +303,17 @@ class SpeakerTracker:
             return Said()
         found: list[_Candidate] = []
         titled: list[tuple[int, int]] = []  # spans of "title + unknown person's name"
-        for pattern in (_ACCORDING, _NAME_VERB, _VERB_NAME, _VERB_TITLE_NAME, _QUOTED_NAME):
-            for m in pattern.finditer(sentence):
-                name = clean_name(m.group("name"))
-                if pattern is _VERB_NAME and _CLAUSE_VERB.match(sentence, m.end("name")):
-                    continue  # "said Orlov was right": the subject of what was said
-                if name and self._plausible(name, sentence, m.start("name")):
-                    canonical = self.resolve(name)
-                    rank = self._rank(canonical, name) if pattern is not _QUOTED_NAME else 0
-                    found.append(_Candidate(m.start("name"), m.end("name"), canonical, rank))
-                    if rank == 25:
-                        titled.append((m.start("name"), m.end("name")))
-        for hit in self.names.find(sentence):
+        for m, after_verb in tied:
+            name = clean_name(m.group("name"))
+            if after_verb and _CLAUSE_VERB.match(sentence, m.end("name")):
+                continue  # "said Orlov was right": the subject of what was said
+            if name and self._plausible(name, sentence, m.start("name")):
+                canonical = self.resolve(name)
+                rank = self._rank(canonical, name) if m.re is not _QUOTED_NAME else 0
+                found.append(_Candidate(m.start("name"), m.end("name"), canonical, rank))
+                if rank == 25:
+                    titled.append((m.start("name"), m.end("name")))
+        for hit in self._hits(sentence):
             # A known title ("digital development minister") before someone else's name is
             # that person's title, not the minister the table knows.
             if any(a <= hit.start and hit.end <= b for a, b in titled):
@@ -266,29 +321,34 @@ class SpeakerTracker:
             if any(hit.start - b <= _NEAR_CUE and a - hit.end <= _NEAR_CUE for a, b in cues):
                 # Merely near a cue: below a name the grammar ties to the verb.
                 found.append(_Candidate(hit.start, hit.end, hit.canonical, hit.rank * 10 - 6))
-        pronoun = _PERSON_PRONOUN.search(sentence)
+        pronoun = _PERSON_PRONOUN.search(low)
         if pronoun:
-            before = SpeakerTracker(self.names, dict(self.full_names), self.last_person)
+            self._catch_up()
+            before = SpeakerTracker(self.names, dict(self.full_names))
             # Names inside a quote are what the speaker talks about, not who speaks.
             before.remember(_QUOTED.sub(" ", sentence[: pronoun.start()]))
-            if before.last_person:
-                person = self.resolve(before.last_person)
+            named = before.last("people") or self.last("people")
+            if named:
+                person = self.resolve(named)
                 found.append(_Candidate(pronoun.start(), pronoun.end(), person, 30))
-        anaphora = _ORG_ANAPHORA.search(sentence)
+        anaphora = _ORG_ANAPHORA.search(low)
         if anaphora:
             # An agency named only after its data (a cut lead): the first one named later.
-            org = self.last_org or next(
-                (h.canonical for h in self.names.find(self.article[self.offset :]) if h.kind == "organisations"), None
-            )
+            if self._article_orgs is None:  # scanned once per article, on first need
+                self._article_orgs = [
+                    (h.start, h.canonical) for h in self.names.find(self.article) if h.kind == "organisations"
+                ]
+            org = self.last("organisations") or next((c for at, c in self._article_orgs if at >= self.offset), None)
             if org:
                 found.append(_Candidate(anaphora.start(), anaphora.end(), org, 20))
-        outlet = _OUTLET_ANAPHORA.search(sentence)
-        if outlet and self.last_outlet:
-            found.append(_Candidate(outlet.start(), outlet.end(), self.last_outlet, 21))
-        collective = _COLLECTIVE.search(sentence)
+        outlet = _OUTLET_ANAPHORA.search(low)
+        source = self.last("outlets") if outlet else None
+        if outlet and source:
+            found.append(_Candidate(outlet.start(), outlet.end(), source, 21))
+        collective = _COLLECTIVE.search(low)
         if collective:
             name = collective.group("name")
-            speaker = self.resolve(name) if name != "Kremlin" else "Kremlin"
+            speaker = self.resolve(name) if name != "kremlin" else "Kremlin"
             found.append(_Candidate(collective.start(), collective.end(), speaker, 10))
         if not found:
             return Said()
@@ -311,14 +371,9 @@ class SpeakerTracker:
 
 def _opens_quote(text: str) -> bool:
     """Whether a quote opened in `text` is still open at its end."""
-    opened = 0
-    for ch in text:
-        if ch in "«“„":
-            opened += 1
-        elif ch in "»”" and opened:
-            opened -= 1
-    straight = text.count('"') % 2 == 1
-    return opened > 0 or straight
+    german = text.count("„")  # „...“ in German; “...” in English
+    curly = german - text.count("“") - text.count("”") if german else text.count("“") - text.count("”")
+    return text.count("«") > text.count("»") or curly > 0 or text.count('"') % 2 == 1
 
 
 def attribute_sentences(text: str, sentences: Sequence[Sentence], names: Names) -> list[Said]:
