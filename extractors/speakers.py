@@ -67,6 +67,20 @@ _ORG_ANAPHORA = re.compile(
     r"за\s+даними\s+(?:відомства|міністерства|служби)|(?:according\s+to\s+)?the\s+(?:agency|ministry|association)\s+(?:said|says|estimates|estimated)|"
     r"so\s+der\s+verband|so\s+das\s+ministerium|laut\s+(?:dem\s+)?(?:ministerium|verband))(?!\w)",
 )
+# Words one of which _ORG_ANAPHORA needs: a cheap test before the regex.
+_ORG_NOUNS = (
+    "ведомств",
+    "министерств",
+    "ассоциаци",
+    "служб",
+    "відомств",
+    "міністерств",
+    "agency",
+    "ministry",
+    "association",
+    "verband",
+    "ministerium",
+)
 # "a source of the outlet": the outlet named last is the speaker.
 _OUTLET_ANAPHORA = re.compile(
     r"(?<!\w)(?:(?:источник|собеседник)\w*\s+(?:\w+\s+)?издания|(?:a\s+)?source\s+(?:told|at|for)\s+the\s+(?:outlet|newspaper|publication))(?!\w)",
@@ -85,6 +99,10 @@ _ANY_CUE = re.compile(
     # No IGNORECASE: run on the lower-cased sentence, several times faster.
 )
 _CYRILLIC = re.compile(r"[а-яё]")
+_NUMBERISH = re.compile(
+    r"\d|[Pp]ercent|[Pp]rozent|[Pp]roz|[Мм]иллион|[Мм]ільйон|[Mm]illion|[Mm]illi|[Tt]housand|[Tt]ausend|"
+    r"[Hh]undert|[Hh]undred|тысяч|тисяч|процент|сотн|mille|cent|трет|четверт|половин|third|quarter|half|[Dd]rittel|[Hh]älfte|tiers|moitié"
+)
 _NEAR_CUE = 50  # an actor this far (characters) from a speech cue can be its speaker
 # A headline "Минцифры: ..." or "Shadayev: ...": who speaks, then a colon.
 _HEADLINE_COLON = re.compile(r"^(?P<name>[^:\d.!?]{2,50}):\s")
@@ -292,8 +310,9 @@ class SpeakerTracker:
                     n = after.match(sentence, m.end())
                     if n:
                         tied.append((n, True))
-        tied += [(n, False) for n in _QUOTED_NAME.finditer(sentence)]
-        headline = _HEADLINE_COLON.match(sentence)
+        if "«" in sentence:
+            tied += [(n, False) for n in _QUOTED_NAME.finditer(sentence)]
+        headline = _HEADLINE_COLON.match(sentence) if ":" in sentence else None
         if headline and len(headline.group("name").split()) <= 4:
             # Only a person: "Минцифры: ..." over a story is the ministry's head speaking.
             name = clean_name(headline.group("name"))
@@ -331,7 +350,7 @@ class SpeakerTracker:
             if named:
                 person = self.resolve(named)
                 found.append(_Candidate(pronoun.start(), pronoun.end(), person, 30))
-        anaphora = _ORG_ANAPHORA.search(low)
+        anaphora = _ORG_ANAPHORA.search(low) if any(w in low for w in _ORG_NOUNS) else None
         if anaphora:
             # An agency named only after its data (a cut lead): the first one named later.
             if self._article_orgs is None:  # scanned once per article, on first need
@@ -341,11 +360,11 @@ class SpeakerTracker:
             org = self.last("organisations") or next((c for at, c in self._article_orgs if at >= self.offset), None)
             if org:
                 found.append(_Candidate(anaphora.start(), anaphora.end(), org, 20))
-        outlet = _OUTLET_ANAPHORA.search(low)
+        outlet = _OUTLET_ANAPHORA.search(low) if "издания" in low or "source" in low else None
         source = self.last("outlets") if outlet else None
         if outlet and source:
             found.append(_Candidate(outlet.start(), outlet.end(), source, 21))
-        collective = _COLLECTIVE.search(low)
+        collective = _COLLECTIVE.search(low) if "the " in low else None
         if collective:
             name = collective.group("name")
             speaker = self.resolve(name) if name != "kremlin" else "Kremlin"
@@ -379,10 +398,12 @@ def _opens_quote(text: str) -> bool:
 def attribute_sentences(text: str, sentences: Sequence[Sentence], names: Names) -> list[Said]:
     """One `Said` per sentence of an article, in order (see the module docstring)."""
     tracker = SpeakerTracker(names, article=text)
+    # Only a paragraph with a number has figures to attribute; the others are only remembered.
+    numbered = {s.paragraph for s in sentences if _NUMBERISH.search(s.text)}
     own: list[Said] = []
     for s in sentences:
         tracker.offset = s.start
-        own.append(tracker.attribute(s.text))
+        own.append(tracker.attribute(s.text) if s.paragraph in numbered else Said())
         tracker.remember(s.text)
     out = list(own)
     paragraphs: dict[int, list[int]] = {}
