@@ -33,7 +33,8 @@ _VERBS = (
     r"(?:said|says|say|told|tells|wrote|writes|estimated|estimates|estimate|acknowledged|"
     r"stated|states|reported|reports|announced|announces|noted|notes|suggested|admitted|claimed|added|"
     r"explained|believes|calculated|counted|found|warned|quoted|cited|highlighted|stressed|emphasi[sz]ed|"
-    r"pointed\s+out|indicated|revealed|forecast|predicted|projected|expects|"
+    r"pointed\s+out|indicated|revealed|forecast|forecasts|predicted|predicts|projected|expects|warns|"
+    r"thinks|argues|argued|insists|insisted|observed|"
     r"сказал[аио]?|заявил[аио]?|заявлял[аио]?|заявляет|сообщил[аио]?|сообщает|сообщают|"
     r"отметил[аио]?|оценил[аио]?|насчитал[аио]?|оценивал[аио]?|оценивает|подсчитал[аио]?|утверждал[аио]?|утверждает|"
     r"ожидал[аио]?|прогнозирует|считает|признал[аио]?|рассказал[аио]?|пояснил[аио]?|добавил[аио]?|"
@@ -90,7 +91,13 @@ _COLLECTIVE = re.compile(
     r"(?<!\w)the\s+(?P<name>government|ministry|kremlin|authorities)\s+(?:\w+ly\s+)?(?:estimates|estimated|said|says|reported|believes)(?!\w)"
 )
 # "Об этом сообщил X": the sentence names the speaker of the one before it.
-_THIS_WAS_SAID = re.compile(r"^(?:Об\s+этом|Про\s+це)\s", re.IGNORECASE)
+# "Об этом сообщил X", "This forecast was made by X": the sentence names the speaker of the one before.
+_THIS_WAS_SAID = re.compile(
+    r"^(?:Об\s+этом|Про\s+це|(?:This|These|Such|Эти|Такие|Этот|Такой|Diese|Ces|Ce)\s+(?:forecast|figures?|data|estimates?|"
+    r"numbers?|прогноз|данные|оценк|цифр|Prognose|Zahlen|Daten|Schätzung|chiffres?|données|estimation|prévision))(?!\w)"
+)
+# A paragraph after a quote that names who spoke: "– Gref said."
+_DASH = "–—-"
 
 # Anchored at word starts: an unanchored alternation is tried at every character.
 _ANY_CUE = re.compile(
@@ -129,7 +136,9 @@ NOT_NAMES = frozenset(
     """The A An In On At By For From But And Or As If It This That These Those There Here When While
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
     July August September October November December Related Updates Read Photo Об По Согласно
-    Die Der Das Le La Les Ранее Еще Ещё Также""".split()
+    Die Der Das Le La Les Ранее Еще Ещё Также Im Am Zum Zur Vom Beim Bei Nach Seit Dies Diese Es Er
+    Wir Ich Auch Und Aber En Au Dans Depuis Il Elle В На С Из За К Он Она Они Это Как Januar Februar
+    März Juni Juli Oktober Dezember Janvier Février Mars Avril Mai Juin Juillet Août""".split()
 )
 
 
@@ -150,6 +159,16 @@ def clean_name(raw: str) -> str | None:
     if titled and len(words) > 2 and any(w in ("of", "for") for w in raw.split()):
         words = words[-2:]  # "Deputy Minister of Statistics Olga Fedorova": the domain, then the name
     return " ".join(words)
+
+
+def _person_like(name: str) -> bool:
+    """Two to four capitalised words, none a title, an organisation's word, a connector or an
+    acronym: "Lena Marsh", not "Mass Media" or "Leaders of Russia" (German nouns are capitalised too)."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and not any(
+        w in ORG_WORDS or w in TITLE_WORDS or w.lower() in _CONNECTORS or w.isupper() or not w[:1].isupper()
+        for w in words
+    )
 
 
 def _surname_key(word: str) -> str:
@@ -224,6 +243,8 @@ class SpeakerTracker:
                     continue
                 parts = name.split()
                 if len(parts) >= 2:
+                    if not _person_like(name):
+                        continue
                     self.full_names[_surname_key(parts[-1])] = name
                     person = name
                 elif _surname_key(parts[0]) in self.full_names:
@@ -279,11 +300,7 @@ class SpeakerTracker:
         known = self.names.canonical(name)
         if known is not None:
             return known.rank * 10
-        words = written.split()
-        person_like = 2 <= len(words) <= 4 and not any(
-            w in ORG_WORDS or w in TITLE_WORDS or w.lower() in _CONNECTORS or w.isupper() for w in words
-        )
-        return 25 if person_like else 0
+        return 25 if _person_like(written) else 0
 
     def attribute(self, sentence: str) -> Said:
         """The speakers `sentence` names itself; call before `remember(sentence)`, so that
@@ -400,6 +417,8 @@ def attribute_sentences(text: str, sentences: Sequence[Sentence], names: Names) 
     tracker = SpeakerTracker(names, article=text)
     # Only a paragraph with a number has figures to attribute; the others are only remembered.
     numbered = {s.paragraph for s in sentences if _NUMBERISH.search(s.text)}
+    # and the paragraphs around them: "sagte er:" before a quote, "– Gref said." after one.
+    numbered |= {p + d for p in numbered for d in (-1, 1)}
     own: list[Said] = []
     for s in sentences:
         tracker.offset = s.start
@@ -424,7 +443,16 @@ def attribute_sentences(text: str, sentences: Sequence[Sentence], names: Names) 
         if nxt < len(sentences) and _THIS_WAS_SAID.match(sentences[nxt].text) and own[nxt].speakers:
             out[i] = Said(((0, own[nxt].speakers[0][1]),))
             continue
-        earlier = [j for j in same if j < i and own[j].speakers]
+        earlier = [j for j in same if j < i and out[j].speakers]
         if earlier:
-            out[i] = Said(((0, own[earlier[-1]].last or ""),))
+            out[i] = Said(((0, out[earlier[-1]].last or ""),))
+            continue
+        if sentences[same[0]].text[:1] in QUOTE_OPENERS:
+            # A quoted paragraph: "sagte er:" ends the paragraph before, or "– Gref said."
+            # opens the one after.
+            before, after = same[0] - 1, same[-1] + 1
+            if before >= 0 and sentences[before].text.rstrip().endswith(":") and own[before].speakers:
+                out[i] = Said(((0, own[before].last or ""),))
+            elif after < len(sentences) and sentences[after].text[:1] in _DASH and own[after].speakers:
+                out[i] = Said(((0, own[after].speakers[0][1]),))
     return out

@@ -150,3 +150,21 @@ def test_speakers_section_errors_name_the_key(tmp_path):
     bad.write_text('[speakers.people]\n"A B" = "C"\n')
     with pytest.raises(ConfigError, match=r"speakers\.people\.A B"):
         load_topic(bad)
+
+
+def test_a_quoted_paragraph_takes_the_speaker_of_the_colon_before_or_the_dash_after():
+    colon = "Pavel Orlov spoke at the forum. He said:\n“Some 5,000 engineers have left.”"
+    assert speakers(colon)[-1] == ("Pavel Orlov",)
+    dash = "“Some 5,000 engineers have left this year.”\n– Belova said."
+    assert speakers(dash)[0] == ("Anna Belova",)
+
+
+def test_this_forecast_names_the_speaker_of_the_sentence_before():
+    text = "About 5,000 engineers will leave next year. This forecast was made by the National Association of IT."
+    assert speakers(text)[0] == ("NAIT",)
+
+
+def test_capitalised_nouns_are_not_people():
+    text = "Die Mehrzahl von Ingenieuren sei ausgereist.\nIm März sagte er, 5000 seien zurückgekehrt."
+    assert speakers(text)[1] == (None,)
+    assert speakers("Im März berichtete das Statistikamt, 5000 seien gegangen.") == [("Statistics Office",)]
