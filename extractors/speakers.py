@@ -61,7 +61,8 @@ _PERSON_PRONOUN = re.compile(
     r"the\s+minister\s+(?:also\s+)?(?:said|says|added|notes|noted|estimated)|"
     r"(?:он|она)\s+(?:сказал|заявил|добавил|отметил|уточнил|пояснил)а?|по\s+(?:его|её|ее)\s+(?:словам|данным|оценке|оценкам)|"
     r"(?:sagte|erklärte|beteuerte|fügte|führte|betonte|räumte|schätzte)\s+(?:er|sie)|(?:a-t-il|a-t-elle)|"
-    r"(?:за\s+його\s+словами)|according\s+to\s+(?:him|her)|selon\s+(?:lui|elle)|laut\s+(?:ihm|ihr))(?!\w)",
+    r"(?:за\s+його\s+словами)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлении|докладе|интервью)|"
+    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|according\s+to\s+(?:him|her)|selon\s+(?:lui|elle)|laut\s+(?:ihm|ihr))(?!\w)",
 )  # this and the next three: lower case, run on the lower-cased sentence
 _ORG_ANAPHORA = re.compile(
     r"(?<!\w)(?:(?:по\s+данным|по\s+оценкам|по\s+словам|согласно\s+данным)\s+(?:ведомства|министерства|ассоциации|службы)|"
@@ -102,7 +103,8 @@ _DASH = "–—-"
 # Anchored at word starts: an unanchored alternation is tried at every character.
 _ANY_CUE = re.compile(
     rf"(?<!\w)(?:(?P<verb>{_VERBS})(?!\w)|according|citing|data\s+from|figures\s+from|(?:analysis|study|survey|research)\s+by|по\s+(?:словам|данным|оценк|подсч|информац|мнени|прогноз|его|её|ее)|"
-    r"согласно|данны|за\s+(?:даними|словами|його)|laut|selon|d['’]après|zufolge|so\s+der|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
+    r"согласно|данны|за\s+(?:даними|словами|його)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлени|доклад|интервью)|"
+    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|so\s+der|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
     # No IGNORECASE: run on the lower-cased sentence, several times faster.
 )
 _CYRILLIC = re.compile(r"[а-яё]")

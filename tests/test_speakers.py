@@ -168,3 +168,10 @@ def test_capitalised_nouns_are_not_people():
     text = "Die Mehrzahl von Ingenieuren sei ausgereist.\nIm März sagte er, 5000 seien zurückgekehrt."
     assert speakers(text)[1] == (None,)
     assert speakers("Im März berichtete das Statistikamt, 5000 seien gegangen.") == [("Statistics Office",)]
+
+
+def test_his_speech_and_provided_by_attribute():
+    speech = "Pavel Orlov spoke at the forum.\nIn his speech he gave other figures. Some 5,000 engineers work abroad."
+    assert speakers(speech)[-1] == ("Pavel Orlov",)
+    provided = "A study provided to the Daily Ledger by Anna Belova covers 2024. It counts 5,000 departures."
+    assert speakers(provided)[-1] == ("Anna Belova",)
