@@ -198,12 +198,22 @@ def _nominative(morph: Any, name: str) -> str:
         morph.parse(w) if _CYRILLIC.search(w) and not w.isupper() and w.replace("-", "").isalpha() else []
         for w in words
     ]
+    tagged = [bool(ps) and any(t in p.tag for p in ps[:3] for t in _PERSON_TAGS) for ps in parses]
+    run = next((i for i, t in enumerate(reversed(tagged)) if not t), len(tagged))  # person words at the end
+    if 2 <= run < len(words):
+        # "Москва Сергея Собянина", "Казахстана Марат Ахметжанов": the place or title before
+        # a person's name is not part of it.
+        words, parses = words[-run:], parses[-run:]
     person = any(parses) and all(any(t in p.tag for p in ps[:3] for t in _PERSON_TAGS) for ps in parses if ps)
     gender = None
     out = []
     for w, ps in zip(words, parses, strict=True):
         if person and ps:
-            candidates = [p for p in ps if any(t in p.tag for t in _PERSON_TAGS)]
+            # One person: a plural reading ("Ахметжанов" as many Ахметжаны) is a misreading.
+            candidates = [p for p in ps if any(t in p.tag for t in _PERSON_TAGS) and p.tag.number != "plur"]
+            if not candidates:
+                out.append(w)
+                continue
             if gender:
                 candidates = [p for p in candidates if p.tag.gender == gender] or candidates
             gender = gender or candidates[0].tag.gender

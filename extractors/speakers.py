@@ -132,7 +132,9 @@ TITLE_WORDS = frozenset(
     Development Russian British Russia Foreign Interior Finance Economy Labour Labor Official
     Analyst Economist Founder Partner Managing Executive Premier Министр Глава Президент Премьер
     Minister Digitalminister Chef Ministre Laut Selon Mass Media Communications Affairs Technology
-    Technologies Information Statistics""".split()
+    Technologies Information Statistics Spezialist Experte Expertin Analystin Ökonom Ökonomin Direktor
+    Leiter Leiterin Sprecher Sprecherin Präsident Ministerpräsident Regierungschef Expert Specialist
+    Researcher Spokesperson Ambassador""".split()
 )
 NOT_NAMES = frozenset(
     """The A An In On At By For From But And Or As If It This That These Those There Here When While

@@ -59,6 +59,7 @@ def test_unknown_russian_names_are_put_in_the_nominative():
     assert NAMES.nominative("Марии Кузнецовой") == "Мария Кузнецова"
     assert NAMES.nominative("Министерства промышленности") == "Министерство промышленности"
     assert NAMES.nominative("Ivan Smirnov") == "Ivan Smirnov"
+    assert NAMES.nominative("Казани Ивана Смирнова") == "Иван Смирнов"  # a place before the name
 
 
 @pytest.mark.parametrize(
