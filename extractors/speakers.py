@@ -6,10 +6,13 @@ pronoun or "the ministry"/"ведомство" for the last person or organisati
 names read by grammar ("X, title, said", "said X", "according to X", "«Верстка»"). Known
 actors win over names read by grammar, people over organisations over outlets; when two of
 the winning rank are named, each number takes the one named last before it ("RAEC
-estimated A, and Russoft B"). A sentence with no attribution of its own takes the speaker
-of a quote it opens (closed later in the paragraph), of a following "Об этом сообщил X",
-or else of the nearest attributed sentence before it in its paragraph.
+estimated A, and Russoft B"). A headline "Name: ..." names a person. A sentence with no
+attribution of its own takes the speaker of a quote it opens (closed later in the
+paragraph), of a following "Об этом сообщил X" or "This forecast was made by X", else of
+the nearest attributed sentence before it in its paragraph; a quoted paragraph takes that of
+a "sagte er:" ending the paragraph before or a "– Gref said." opening the one after.
 A surname alone ("Shadayev said") is resolved to the full name used earlier in the article.
+Only paragraphs with a number (and their neighbours) are attributed: attribution is costly.
 """
 
 from __future__ import annotations
@@ -118,7 +121,6 @@ _HEADLINE_COLON = re.compile(r"^(?P<name>[^:\d.!?]{2,50}):\s")
 _CONNECTORS = frozenset("of for and the de du von der und et и".split())
 
 QUOTE_OPENERS = "\"“«'‘„"
-_QUOTE_CLOSERS = "\"”»'’“"
 
 ORG_WORDS = frozenset(
     """Ministry Association Council Agency Service Bank Institute Committee Government Defence
