@@ -355,7 +355,10 @@ class SpeakerTracker:
                 found.append(_Candidate(m.start("name"), m.end("name"), canonical, rank))
                 if rank == 25:
                     titled.append((m.start("name"), m.end("name")))
-        for hit in self._hits(sentence):
+        # A person the grammar ties to a cue outranks any actor merely near one: the table
+        # need not be searched (the costliest step of attribution).
+        near = self._hits(sentence) if all(c.rank < 25 for c in found) else []
+        for hit in near:
             # A known title ("digital development minister") before someone else's name is
             # that person's title, not the minister the table knows.
             if any(a <= hit.start and hit.end <= b for a, b in titled):
