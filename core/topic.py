@@ -19,6 +19,7 @@ from .fetch_settings import FetchSettings
 from .figures import CUE_GROUPS, METRICS, QUALIFIERS, UNITS
 
 DEFAULT_TOPIC = "russia-it-emigration.toml"
+SPEAKER_KINDS = ("people", "organisations", "outlets")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,8 @@ class Topic:
     schedule: Schedule
     cue_words: Mapping[str, Any]
     """Cue words: group -> words for every language, and language code -> {group -> words},
-    one language pack per code ([cues] and [cues.<language>] of the file)."""
+    one language pack per code ([cues] and [cues.<language>] of the file); and under
+    "speakers", kind -> {canonical name -> aliases} ([speakers.<kind>] of the file)."""
     baseline: tuple[BaselineFact, ...]
     fetch: FetchSettings
 
@@ -220,6 +222,7 @@ def load_topic(path: str | Path) -> Topic:
         raise ConfigError(sch.file, "schedule.cron", f"must have five fields, got {cron!r}")
     schedule = Schedule(cron, sch.get("timezone", str, "UTC"))
     cue_words = _cue_words(section("cues"))
+    cue_words["speakers"] = _speakers(section("speakers"))
     baseline_data = data["baseline"] if "baseline" in data else defaults.get("baseline", [])
     baseline_file = file if "baseline" in data else str(default_path)
     if not isinstance(baseline_data, list):
@@ -294,6 +297,19 @@ def _cue_words(r: _Reader) -> dict[str, Any]:
             if group not in CUE_GROUPS:
                 raise ConfigError(r.file, f"cues.{key}.{group}", f"unknown cue group (known: {', '.join(CUE_GROUPS)})")
         out[key] = {g: pack.strings(g, ()) for g in CUE_GROUPS}
+    return out
+
+
+def _speakers(r: _Reader) -> dict[str, dict[str, tuple[str, ...]]]:
+    """[speakers.people], [speakers.organisations], [speakers.outlets]: canonical name -> aliases."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for kind, table in r.data.items():
+        if kind not in SPEAKER_KINDS:
+            raise ConfigError(
+                r.file, f"speakers.{kind}", f"unknown kind of speaker (known: {', '.join(SPEAKER_KINDS)})"
+            )
+        rows = _Reader(r.file, f"speakers.{kind}", table)
+        out[kind] = {name: rows.strings(name) for name in table}
     return out
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from core.figures import CUE_GROUPS
 
+from .names import Names
+
 _CYRILLIC = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]+")
 
@@ -118,18 +120,19 @@ class Languages:
 
 
 PackKey = tuple[tuple[str, tuple[str, ...]], ...]
+CuesKey = tuple[PackKey, tuple[tuple[str, PackKey], ...], Any]
 
 
-def _freeze(words: Mapping[str, Any]) -> tuple[PackKey, tuple[tuple[str, PackKey], ...]]:
+def _freeze(words: Mapping[str, Any]) -> CuesKey:
     shared = tuple((g, tuple(words.get(g, ()))) for g in CUE_GROUPS)
     packs = tuple(
         sorted(
             (lang, tuple((g, tuple(pack.get(g, ()))) for g in CUE_GROUPS))
             for lang, pack in words.items()
-            if isinstance(pack, Mapping)
+            if isinstance(pack, Mapping) and lang != "speakers"
         )
     )
-    return shared, packs
+    return shared, packs, Names.from_mapping(words.get("speakers", {})).table
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ class Cues:
     """
 
     words: Mapping[str, tuple[str, ...]]
-    key: tuple[PackKey, tuple[tuple[str, PackKey], ...]] = ((), ())
+    key: CuesKey = ((), (), ())
     """The words as nested tuples: hashable, picklable, enough to rebuild these cues."""
     language: str | None = None
     _patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, repr=False, compare=False)
@@ -150,21 +153,23 @@ class Cues:
     _lemmas: Lemmas = field(default_factory=Lemmas, repr=False, compare=False)
     _languages: Languages = field(default_factory=Languages, repr=False, compare=False)
     _by_language: dict[str | None, Cues] = field(default_factory=dict, repr=False, compare=False)
+    names: Names = field(default_factory=Names, repr=False, compare=False)
+    """The topic's speakers ([speakers]), one for all the languages."""
 
     @classmethod
     def from_mapping(cls, words: Mapping[str, Any]) -> Cues:
         return cls.from_key(_freeze(words))
 
     @classmethod
-    def from_key(cls, key: tuple[PackKey, tuple[tuple[str, PackKey], ...]], language: str | None = None) -> Cues:
-        shared, packs = key
+    def from_key(cls, key: CuesKey, language: str | None = None) -> Cues:
+        shared, packs, speakers = key
         merged = {g: list(w) for g, w in shared} or {g: [] for g in CUE_GROUPS}
         for lang, pack in packs:
             if language is None or lang == language or language not in dict(packs):
                 for g, w in pack:
                     merged.setdefault(g, []).extend(w)
         frozen = {g: tuple(dict.fromkeys(merged.get(g, ()))) for g in CUE_GROUPS}
-        cues = cls(frozen, key, language)
+        cues = cls(frozen, key, language, names=Names(speakers))
         for g in CUE_GROUPS:
             cues._patterns[g] = _compile(frozen[g])
         return cues
@@ -179,6 +184,7 @@ class Cues:
             # One lemma and language cache for all the languages' cues.
             object.__setattr__(cues, "_lemmas", self._lemmas)
             object.__setattr__(cues, "_languages", self._languages)
+            object.__setattr__(cues, "names", self.names)
         return cues
 
     def language_of(self, text: str) -> str:

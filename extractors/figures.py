@@ -17,7 +17,7 @@ from .cues import Cues
 from .numbers import find_mentions
 from .periods import find_period
 from .sentences import split_sentences
-from .speakers import QUOTE_OPENERS, SpeakerTracker
+from .speakers import attribute_sentences
 
 _CLAUSE_BREAK = re.compile(
     r",\s+(?:though|although|while|but|whereas|however|yet)\s|;\s|\s(?:but|whereas|while)\s"
@@ -428,11 +428,9 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         # number of an off-topic page would only cost time.
         return Extraction((), (), False)
     sentences = split_sentences(text)
-    tracker = SpeakerTracker()
+    said = attribute_sentences(text, sentences, cues.names)
     figures: list[Figure] = []
     rejected: list[Rejected] = []
-    previous_speaker: str | None = None
-    previous_paragraph = -1
     previous_it = False
     previous_departure = False
     asked: str | None = None
@@ -443,21 +441,11 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         first = paragraph_span.get(s.paragraph, (s.start, s.end))[0]
         paragraph_span[s.paragraph] = (first, s.end)
     article_it = bool(sentences) and cues.has("it_subject", sentences[0].text)
-    # A speaker is carried from sentence to sentence only into a sentence that opens with a
-    # quote mark; elsewhere only sentences with numbers need one (attribution is costly).
-    quoting = {s.paragraph for s in sentences if s.text[:1] in QUOTE_OPENERS}
-    for s in sentences:
+    for index, s in enumerate(sentences):
         if deadline is not None and time.monotonic() > deadline:
             raise ExtractionBudgetExceeded(budget or 0.0)
-        same_paragraph = s.paragraph == previous_paragraph
         mentions, dropped = find_mentions(text, s.start, s.end)
         rejected.extend(dropped)
-        speaker = (
-            tracker.attribute(s.text, previous_speaker if same_paragraph else None, same_paragraph)
-            if mentions or s.paragraph in quoting
-            else None
-        )
-        tracker.remember(s.text)
         sentence_it = cues.has("it_subject", s.text) and not _IT_DENIED.search(s.text)
         if not it_waves and sentence_it and mentions:
             # Tied only by a counted IT sentence: "many IT specialists were in the first wave"
@@ -527,7 +515,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                     unit=unit,
                     currency=m.currency if unit == "money" else None,
                     subject=ctx.subject or None,
-                    speaker=speaker,
+                    speaker=said[index].at(m.start - s.start),
                     period=find_period(s.text),
                     sentence=s.text,
                     sentence_start=s.start,
@@ -537,8 +525,6 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                     number_end=m.end,
                 )
             )
-        previous_speaker = speaker if speaker else (previous_speaker if same_paragraph else None)
-        previous_paragraph = s.paragraph
         previous_it = sentence_it
         previous_departure = bool(mentions) and (cues.has("departure", s.text) or asked == "departure")
         # A question's movement carries into the answer that follows it, and no further.

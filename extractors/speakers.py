@@ -1,50 +1,126 @@
-"""Attribution: who stated the figures of a sentence.
+"""Attribution: who stated the figures of each sentence, under one canonical name.
 
-Patterns, tried in order: "according to X", "X(, title,) said", "said X", "he/she said"
-(the last person named before), "the government estimates"; a quoted sentence with no
-attribution of its own continues the speaker of the sentence before it in its paragraph.
+A sentence with a speech cue ("said", "according to", "по словам", "заявлял", "laut",
+"selon", ...) names its speakers: actors of the topic's [speakers] table near the cue, a
+pronoun or "the ministry"/"ведомство" for the last person or organisation named, and
+names read by grammar ("X, title, said", "said X", "according to X", "«Верстка»"). Known
+actors win over names read by grammar, people over organisations over outlets; when two of
+the winning rank are named, each number takes the one named last before it ("RAEC
+estimated A, and Russoft B"). A headline "Name: ..." names a person. A sentence with no
+attribution of its own takes the speaker of a quote it opens (closed later in the
+paragraph), of a following "Об этом сообщил X" or "This forecast was made by X", else of
+the nearest attributed sentence before it in its paragraph; a quoted paragraph takes that of
+a "sagte er:" ending the paragraph before or a "– Gref said." opening the one after.
 A surname alone ("Shadayev said") is resolved to the full name used earlier in the article.
+Only paragraphs with a number (and their neighbours) are attributed: attribution is costly.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-_CAP = r"(?:[A-ZА-ЯЁ][a-zа-яё]+(?:[A-ZА-ЯЁ][a-zа-яё]+)*(?:-[A-ZА-ЯЁa-zа-яё]+)?|[A-ZА-ЯЁ]{2,6})"
-NAME = rf"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.\s+)?{_CAP}(?:\s+(?:(?:of|for|and|the|de|du|von|der)\s+)?{_CAP})*"
+from core.figures import Sentence
+
+from .names import Hit, Names
+
+_CAP = r"(?:[A-ZА-ЯЁІЇЄ][a-zа-яёіїєäöüéèçïß'’]+(?:[A-ZА-ЯЁ][a-zа-яё]+)*(?:-[A-ZА-ЯЁa-zа-яё]+)?|[A-ZА-ЯЁ]{2,6})"
+# The lookahead lets the regex engine skip to capitals quickly (the hot path of attribution).
+NAME = (
+    rf"(?=[A-ZА-ЯЁІЇЄ])(?:(?:Dr|Mr|Mrs|Ms|Prof)\.\s+{_CAP}|{_CAP})"
+    rf"(?:\s+(?:(?:of|for|and|the|de|du|von|der)\s+)?{_CAP})*"
+)
+_NAME = re.compile(NAME)
 _VERBS = (
     r"(?:said|says|say|told|tells|wrote|writes|estimated|estimates|estimate|acknowledged|"
-    r"stated|states|reported|reports|announced|noted|suggested|admitted|claimed|added|"
-    r"explained|believes|calculated|counted|found|warned|сказал[аи]?|заявил[аи]?|сообщил[аи]?|"
-    r"отметил[аи]?|оценил[аи]?|подсчитал[аи]?|sagte|erklärte|a\s+déclaré|estime)"
+    r"stated|states|reported|reports|announced|announces|noted|notes|suggested|admitted|claimed|added|"
+    r"explained|believes|calculated|counted|found|warned|quoted|cited|highlighted|stressed|emphasi[sz]ed|"
+    r"pointed\s+out|indicated|revealed|forecast|forecasts|predicted|predicts|projected|expects|warns|"
+    r"thinks|argues|argued|insists|insisted|observed|"
+    r"сказал[аио]?|заявил[аио]?|заявлял[аио]?|заявляет|сообщил[аио]?|сообщает|сообщают|"
+    r"отметил[аио]?|оценил[аио]?|насчитал[аио]?|оценивал[аио]?|оценивает|подсчитал[аио]?|утверждал[аио]?|утверждает|"
+    r"ожидал[аио]?|прогнозирует|считает|признал[аио]?|рассказал[аио]?|пояснил[аио]?|добавил[аио]?|"
+    r"пишет|писал[аио]?|цитирует|заявив|"
+    r"sagte|sagt|erklärte|erklärt|berichtet|berichtete|schätzt|schätzte|eingeräumt|räumte|betonte|"
+    r"beteuerte|führte|fügte|teilte|a\s+déclaré|déclare|estime|a\s+indiqué|affirme|a\s+affirmé|a\s+cité|cite)"
 )
-_ACCORDING = re.compile(
-    rf"(?<!\w)(?i:according\s+to|citing|по\s+(?:словам|данным|оценк[еа]м?|подсчетам|подсчётам)|laut|selon)\s+(?:the\s+)?(?P<name>{NAME})"
+# Names after a cue, matched where the cue ends (the cue search already found it):
+# "according to (the) X", "по данным X", "laut X"; "said X"; in Russian a title may come
+# between verb and name: "заявил заместитель министра Андрей Петров".
+_AFTER_SOURCE = re.compile(
+    rf"\w*(?:\s+(?:to|данным|на|of))?\s+(?:the\s+|des\s+|der\s+|du\s+|de\s+la\s+|dem\s+)?(?P<name>{NAME})"
 )
-# Russian puts the title between verb and name: "заявил заместитель министра Андрей Петров".
-_VERB_TITLE_NAME = re.compile(
-    rf"(?<!\w)(?:сказал|заявил|сообщил|отметил|подсчитал)[аи]?\s+(?:[а-яё\-]+\s+){{0,3}}(?P<name>{NAME})"
-)
+_AFTER_VERB = re.compile(rf"\s+(?P<name>{NAME})")
+_AFTER_RU_VERB = re.compile(rf"\s+(?:[а-яё\-]+\s+){{0,3}}(?P<name>{NAME})")
 _NAME_VERB = re.compile(
     rf"(?<![\w])(?:the\s+|The\s+)?(?P<name>{NAME})(?:\s*,\s*[^,]{{2,90}}?,)?\s+(?:\w+ly\s+)?{_VERBS}(?!\w)"
 )
-_VERB_NAME = re.compile(rf"(?<!\w){_VERBS}\s+(?P<name>{NAME})")
-_PRONOUN = re.compile(
-    r"(?<!\w)(?:he|she|он|она)\s+(?:\w+ly\s+)?(?:said|says|added|told|wrote|explained|estimated|сказал|заявил|сказала|заявила)(?!\w)",
-    re.IGNORECASE,
+_CLAUSE_VERB = re.compile(r"\s+(?:was|is|were|are|had|has|have|would|will|could|might|may|did|does)\b")
+# An outlet or company named in quotes: "издание «Верстка» оценивает".
+_QUOTED_NAME = re.compile(r"«(?P<name>[A-ZА-ЯЁ][^«»]{1,30})»")
+_PERSON_PRONOUN = re.compile(
+    r"(?<!\w)(?:(?:he|she)\s+(?:\w+ly\s+)?(?:said|says|added|told|wrote|explained|estimated|noted)|"
+    r"the\s+minister\s+(?:also\s+)?(?:said|says|added|notes|noted|estimated)|"
+    r"(?:он|она)\s+(?:сказал|заявил|добавил|отметил|уточнил|пояснил)а?|по\s+(?:его|её|ее)\s+(?:словам|данным|оценке|оценкам)|"
+    r"(?:sagte|erklärte|beteuerte|fügte|führte|betonte|räumte|schätzte)\s+(?:er|sie)|(?:a-t-il|a-t-elle)|"
+    r"(?:за\s+його\s+словами)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлении|докладе|интервью)|"
+    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|according\s+to\s+(?:him|her)|selon\s+(?:lui|elle)|laut\s+(?:ihm|ihr))(?!\w)",
+)  # this and the next three: lower case, run on the lower-cased sentence
+_ORG_ANAPHORA = re.compile(
+    r"(?<!\w)(?:(?:по\s+данным|по\s+оценкам|по\s+словам|согласно\s+данным)\s+(?:ведомства|министерства|ассоциации|службы)|"
+    r"за\s+даними\s+(?:відомства|міністерства|служби)|(?:according\s+to\s+)?the\s+(?:agency|ministry|association)\s+(?:said|says|estimates|estimated)|"
+    r"so\s+der\s+verband|so\s+das\s+ministerium|laut\s+(?:dem\s+)?(?:ministerium|verband))(?!\w)",
 )
+# Words one of which _ORG_ANAPHORA needs: a cheap test before the regex.
+_ORG_NOUNS = (
+    "ведомств",
+    "министерств",
+    "ассоциаци",
+    "служб",
+    "відомств",
+    "міністерств",
+    "agency",
+    "ministry",
+    "association",
+    "verband",
+    "ministerium",
+)
+# "a source of the outlet": the outlet named last is the speaker.
+_OUTLET_ANAPHORA = re.compile(
+    r"(?<!\w)(?:(?:источник|собеседник)\w*\s+(?:\w+\s+)?издания|(?:a\s+)?source\s+(?:told|at|for)\s+the\s+(?:outlet|newspaper|publication))(?!\w)",
+)
+_QUOTED = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"")
 _COLLECTIVE = re.compile(
-    r"(?<!\w)(?:the|The)\s+(?P<name>government|ministry|Kremlin|authorities)\s+(?:\w+ly\s+)?(?:estimates|estimated|said|says|reported|believes)(?!\w)"
+    r"(?<!\w)the\s+(?P<name>government|ministry|kremlin|authorities)\s+(?:\w+ly\s+)?(?:estimates|estimated|said|says|reported|believes)(?!\w)"
 )
+# "Об этом сообщил X": the sentence names the speaker of the one before it.
+# "Об этом сообщил X", "This forecast was made by X": the sentence names the speaker of the one before.
+_THIS_WAS_SAID = re.compile(
+    r"^(?:Об\s+этом|Про\s+це|(?:This|These|Such|Эти|Такие|Этот|Такой|Diese|Ces|Ce)\s+(?:forecast|figures?|data|estimates?|"
+    r"numbers?|прогноз|данные|оценк|цифр|Prognose|Zahlen|Daten|Schätzung|chiffres?|données|estimation|prévision))(?!\w)"
+)
+# A paragraph after a quote that names who spoke: "– Gref said."
+_DASH = "–—-"
 
 # Anchored at word starts: an unanchored alternation is tried at every character.
 _ANY_CUE = re.compile(
-    rf"(?<!\w)(?:(?:{_VERBS}|he|she|он|она)(?!\w)|according|citing|по\s+(?:словам|данным|оценк|подсч)|laut|selon)",
-    re.IGNORECASE,
+    rf"(?<!\w)(?:(?P<verb>{_VERBS})(?!\w)|according|citing|data\s+from|figures\s+from|(?:analysis|study|survey|research)\s+by|по\s+(?:словам|данным|оценк|подсч|информац|мнени|прогноз|его|её|ее)|"
+    r"согласно|данны|за\s+(?:даними|словами|його)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлени|доклад|интервью)|"
+    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|so\s+der|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
+    # No IGNORECASE: run on the lower-cased sentence, several times faster.
 )
+_CYRILLIC = re.compile(r"[а-яё]")
+_NUMBERISH = re.compile(
+    r"\d|[Pp]ercent|[Pp]rozent|[Pp]roz|[Мм]иллион|[Мм]ільйон|[Mm]illion|[Mm]illi|[Tt]housand|[Tt]ausend|"
+    r"[Hh]undert|[Hh]undred|тысяч|тисяч|процент|сотн|mille|cent|трет|четверт|половин|third|quarter|half|[Dd]rittel|[Hh]älfte|tiers|moitié"
+)
+_NEAR_CUE = 50  # an actor this far (characters) from a speech cue can be its speaker
+# A headline "Минцифры: ..." or "Shadayev: ...": who speaks, then a colon.
+_HEADLINE_COLON = re.compile(r"^(?P<name>[^:\d.!?]{2,50}):\s")
+_CONNECTORS = frozenset("of for and the de du von der und et и".split())
 
-QUOTE_OPENERS = "\"“«'‘"
+QUOTE_OPENERS = "\"“«'‘„"
 
 ORG_WORDS = frozenset(
     """Ministry Association Council Agency Service Bank Institute Committee Government Defence
@@ -56,12 +132,19 @@ TITLE_WORDS = frozenset(
     """Minister Deputy Prime President Senator Chairman Chairwoman Mr Mrs Ms Dr Professor Director
     CEO Head Chief Governor Mayor Secretary Spokesman Spokeswoman Vice General Digital
     Development Russian British Russia Foreign Interior Finance Economy Labour Labor Official
-    Analyst Economist Founder Partner Managing Executive Premier Министр Глава Президент Премьер""".split()
+    Analyst Economist Founder Partner Managing Executive Premier Министр Глава Президент Премьер
+    Minister Digitalminister Chef Ministre Laut Selon Mass Media Communications Affairs Technology
+    Technologies Information Statistics Spezialist Experte Expertin Analystin Ökonom Ökonomin Direktor
+    Leiter Leiterin Sprecher Sprecherin Präsident Ministerpräsident Regierungschef Expert Specialist
+    Researcher Spokesperson Ambassador""".split()
 )
 NOT_NAMES = frozenset(
     """The A An In On At By For From But And Or As If It This That These Those There Here When While
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
-    July August September October November December Related Updates Read Photo""".split()
+    July August September October November December Related Updates Read Photo Об По Согласно
+    Die Der Das Le La Les Ранее Еще Ещё Также Im Am Zum Zur Vom Beim Bei Nach Seit Dies Diese Es Er
+    Wir Ich Auch Und Aber En Au Dans Depuis Il Elle В На С Из За К Он Она Они Это Как Januar Februar
+    März Juni Juli Oktober Dezember Janvier Février Mars Avril Mai Juin Juillet Août""".split()
 )
 
 
@@ -74,63 +157,311 @@ def clean_name(raw: str) -> str | None:
         return None
     if any(w in ORG_WORDS for w in words):
         return " ".join(words)
+    titled = bool(words) and words[0] in TITLE_WORDS
     while words and (words[0] in TITLE_WORDS or words[0] in ("of", "for", "the")):
         words = words[1:]
     if not words or words[-1] in TITLE_WORDS or any(w in NOT_NAMES for w in words):
         return None
+    if titled and len(words) > 2 and any(w in ("of", "for") for w in raw.split()):
+        words = words[-2:]  # "Deputy Minister of Statistics Olga Fedorova": the domain, then the name
     return " ".join(words)
+
+
+def _person_like(name: str) -> bool:
+    """Two to four capitalised words, none a title, an organisation's word, a connector or an
+    acronym: "Lena Marsh", not "Mass Media" or "Leaders of Russia" (German nouns are capitalised too)."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and not any(
+        w in ORG_WORDS or w in TITLE_WORDS or w.lower() in _CONNECTORS or w.isupper() or not w[:1].isupper()
+        for w in words
+    )
+
+
+def _surname_key(word: str) -> str:
+    """A surname's key in every case: "Шадаева", "Шадаевым" and "Шадаев" give one key."""
+    return re.sub(r"(?:ым|ой|ом|ем|ою|ей|ого|ому|а|у|е|ы|я|ю)$", "", word) if len(word) > 4 else word
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """Who stated the figures of one sentence: (offset in the sentence, speaker), in order.
+    A number takes the speaker named last before it, else the first one."""
+
+    speakers: tuple[tuple[int, str], ...] = ()
+
+    def at(self, offset: int) -> str | None:
+        chosen = self.speakers[0][1] if self.speakers else None
+        for at, name in self.speakers:
+            if at <= offset:
+                chosen = name
+        return chosen
+
+    @property
+    def last(self) -> str | None:
+        return self.speakers[-1][1] if self.speakers else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    at: int
+    end: int
+    name: str
+    rank: int  # 30 person, 20 organisation, 10 outlet (known, or a pronoun; 6 less when only
+    # near a cue); 25 a person's name read by grammar, 0 any other name read by grammar
 
 
 @dataclass
 class SpeakerTracker:
-    """Per-article memory: full names seen, and the last person named."""
+    """Per-article memory: full names seen, and who was named in each sentence."""
 
-    full_names: dict[str, str] = field(default_factory=dict)  # surname -> full name
-    last_person: str | None = None
+    names: Names = field(default_factory=Names)
+    full_names: dict[str, str] = field(default_factory=dict)  # surname key -> full name
+    article: str = ""
+    """The whole text, for "по данным ведомства" before the agency is named."""
+    offset: int = 0
+    """Where the sentence being attributed starts in `article`."""
+    seen: list[str] = field(default_factory=list)
+    """Each sentence remembered."""
+    _people: list[str | None] = field(default_factory=list)
+    """Per sentence read so far, the last person named there (by grammar)."""
+    _hits_of: dict[int, list[Hit]] = field(default_factory=dict)
+    _article_orgs: list[tuple[int, str]] | None = None
+
+    def _hits(self, text: str) -> list[Hit]:
+        """The known actors of the sentence about to be remembered (kept for `last`)."""
+        i = len(self.seen)
+        hits = self._hits_of.get(i)
+        if hits is None:
+            hits = self._hits_of[i] = self.names.find(text)
+        return hits
 
     def remember(self, text: str) -> None:
-        for m in re.finditer(NAME, text):
-            name = clean_name(m.group(0))
-            if not name or any(w in ORG_WORDS for w in name.split()):
-                continue
-            parts = name.split()
-            if len(parts) >= 2:
-                self.full_names[parts[-1]] = name
-                self.last_person = name
-            elif parts[0] in self.full_names:
-                self.last_person = self.full_names[parts[0]]
+        self.seen.append(text)
+
+    def _catch_up(self) -> None:
+        """Reads the names of the sentences remembered since the last call: only a surname
+        alone or a pronoun needs them, so most articles never pay for it."""
+        for text in self.seen[len(self._people) :]:
+            person = None
+            for m in _NAME.finditer(text):
+                name = clean_name(m.group(0))
+                if not name or any(w in ORG_WORDS for w in name.split()):
+                    continue
+                parts = name.split()
+                if len(parts) >= 2:
+                    if not _person_like(name):
+                        continue
+                    self.full_names[_surname_key(parts[-1])] = name
+                    person = name
+                elif _surname_key(parts[0]) in self.full_names:
+                    person = self.full_names[_surname_key(parts[0])]
+            self._people.append(person)
+
+    def full_name(self, surname: str) -> str | None:
+        self._catch_up()
+        return self.full_names.get(_surname_key(surname))
+
+    def last(self, kind: str) -> str | None:
+        """The person, organisation or outlet named last; known actors are looked for only
+        here, when a pronoun or "the agency" asks, since most sentences never need them."""
+        self._catch_up()
+        for i in range(len(self.seen) - 1, -1, -1):
+            text, person = self.seen[i], self._people[i]
+            hits = self._hits_of.get(i)
+            if hits is None:
+                hits = self._hits_of[i] = self.names.find(text)
+            named = [(h.start, h.canonical) for h in hits if h.kind == kind]
+            if named:  # a known actor before a name read by grammar, as in attribution
+                return max(named)[1]
+            if kind == "people" and person is not None:
+                return person
+        return None
 
     def _plausible(self, name: str, sentence: str, at: int) -> bool:
         """A lone capitalised word opening a sentence ("Recruiters say") is a common noun,
-        unless it is a surname seen before or an acronym."""
-        if " " in name or sentence[:at].strip(" \"'“‘«("):
+        unless it is a surname seen before, a known actor or an acronym."""
+        if " " in name or sentence[:at].strip(" \"'“‘«(„"):
             return True
-        return name in self.full_names or name.isupper() or any(w in ORG_WORDS for w in name.split())
+        return (
+            self.full_name(name) is not None
+            or name.isupper()
+            or any(w in ORG_WORDS for w in name.split())
+            or self.names.canonical(name) is not None
+        )
 
     def resolve(self, name: str) -> str:
+        """The canonical name: a known actor's, else a surname's full name seen before, else
+        the name in the nominative."""
+        known = self.names.canonical(name)
+        if known is not None:
+            return known.canonical
         parts = name.split()
-        if len(parts) == 1 and parts[0] in self.full_names:
-            return self.full_names[parts[0]]
-        return name
+        full = self.full_name(parts[0]) if len(parts) == 1 else None
+        if full is not None:
+            known = self.names.canonical(full)
+            return known.canonical if known is not None else self.names.nominative(full)
+        return self.names.nominative(name)
 
-    def attribute(self, sentence: str, previous_speaker: str | None, same_paragraph: bool) -> str | None:
-        """The speaker of `sentence`; call before `remember(sentence)` for pronoun resolution."""
-        if not _ANY_CUE.search(sentence):  # no speech verb or "according to": only a quote can continue
-            return previous_speaker if same_paragraph and previous_speaker and sentence[:1] in QUOTE_OPENERS else None
-        for pattern in (_ACCORDING, _NAME_VERB, _VERB_NAME, _VERB_TITLE_NAME):
-            for m in pattern.finditer(sentence):
-                name = clean_name(m.group("name"))
-                if name and self._plausible(name, sentence, m.start("name")):
-                    return self.resolve(name)
-        pronoun = _PRONOUN.search(sentence)
+    def _rank(self, name: str, written: str) -> int:
+        known = self.names.canonical(name)
+        if known is not None:
+            return known.rank * 10
+        return 25 if _person_like(written) else 0
+
+    def attribute(self, sentence: str) -> Said:
+        """The speakers `sentence` names itself; call before `remember(sentence)`, so that
+        a pronoun points to someone named before."""
+        low = sentence.lower()  # same offsets; matched case-sensitively, which is much faster
+        if len(low) != len(sentence):
+            low = sentence
+        cue_matches = list(_ANY_CUE.finditer(low))
+        cues = [(m.start(), m.end()) for m in cue_matches]
+        verbs = any(m.group("verb") for m in cue_matches)
+        # Names the grammar ties to a cue: after a source cue, before a verb, after a verb.
+        tied: list[tuple[re.Match[str], bool]] = [
+            (n, False)
+            for m in cue_matches
+            if not m.group("verb")
+            for n in [_AFTER_SOURCE.match(sentence, m.end())]
+            if n
+        ]
+        if verbs:
+            tied += [(n, False) for n in _NAME_VERB.finditer(sentence)]
+            for m in cue_matches:
+                if m.group("verb"):
+                    after = _AFTER_RU_VERB if _CYRILLIC.match(m.group("verb")) else _AFTER_VERB
+                    n = after.match(sentence, m.end())
+                    if n:
+                        tied.append((n, True))
+        if "«" in sentence:
+            tied += [(n, False) for n in _QUOTED_NAME.finditer(sentence)]
+        headline = _HEADLINE_COLON.match(sentence) if ":" in sentence else None
+        if headline and len(headline.group("name").split()) <= 4:
+            # Only a person: "Минцифры: ..." over a story is the ministry's head speaking.
+            name = clean_name(headline.group("name"))
+            if name and all(w[:1].isupper() for w in name.split()) and self._rank(self.resolve(name), name) >= 25:
+                return Said(((0, self.resolve(name)),))
+        if not cues:
+            return Said()
+        found: list[_Candidate] = []
+        titled: list[tuple[int, int]] = []  # spans of "title + unknown person's name"
+        for m, after_verb in tied:
+            name = clean_name(m.group("name"))
+            if after_verb and _CLAUSE_VERB.match(sentence, m.end("name")):
+                continue  # "said Orlov was right": the subject of what was said
+            if name and self._plausible(name, sentence, m.start("name")):
+                canonical = self.resolve(name)
+                rank = self._rank(canonical, name) if m.re is not _QUOTED_NAME else 0
+                found.append(_Candidate(m.start("name"), m.end("name"), canonical, rank))
+                if rank == 25:
+                    titled.append((m.start("name"), m.end("name")))
+        # A person the grammar ties to a cue outranks any actor merely near one: the table
+        # need not be searched (the costliest step of attribution).
+        near = self._hits(sentence) if all(c.rank < 25 for c in found) else []
+        for hit in near:
+            # A known title ("digital development minister") before someone else's name is
+            # that person's title, not the minister the table knows.
+            if any(a <= hit.start and hit.end <= b for a, b in titled):
+                continue
+            if any(hit.start - b <= _NEAR_CUE and a - hit.end <= _NEAR_CUE for a, b in cues):
+                # Merely near a cue: below a name the grammar ties to the verb.
+                found.append(_Candidate(hit.start, hit.end, hit.canonical, hit.rank * 10 - 6))
+        pronoun = _PERSON_PRONOUN.search(low)
         if pronoun:
-            before = SpeakerTracker(dict(self.full_names), self.last_person)
-            before.remember(sentence[: pronoun.start()])
-            if before.last_person:
-                return before.last_person
-        collective = _COLLECTIVE.search(sentence)
+            self._catch_up()
+            before = SpeakerTracker(self.names, dict(self.full_names))
+            # Names inside a quote are what the speaker talks about, not who speaks.
+            before.remember(_QUOTED.sub(" ", sentence[: pronoun.start()]))
+            named = before.last("people") or self.last("people")
+            if named:
+                person = self.resolve(named)
+                found.append(_Candidate(pronoun.start(), pronoun.end(), person, 30))
+        anaphora = _ORG_ANAPHORA.search(low) if any(w in low for w in _ORG_NOUNS) else None
+        if anaphora:
+            # An agency named only after its data (a cut lead): the first one named later.
+            if self._article_orgs is None:  # scanned once per article, on first need
+                self._article_orgs = [
+                    (h.start, h.canonical) for h in self.names.find(self.article) if h.kind == "organisations"
+                ]
+            org = self.last("organisations") or next((c for at, c in self._article_orgs if at >= self.offset), None)
+            if org:
+                found.append(_Candidate(anaphora.start(), anaphora.end(), org, 20))
+        outlet = _OUTLET_ANAPHORA.search(low) if "издания" in low or "source" in low else None
+        source = self.last("outlets") if outlet else None
+        if outlet and source:
+            found.append(_Candidate(outlet.start(), outlet.end(), source, 21))
+        collective = _COLLECTIVE.search(low) if "the " in low else None
         if collective:
-            return collective.group("name").lower() if collective.group("name") != "Kremlin" else "Kremlin"
-        if same_paragraph and previous_speaker and sentence[:1] in QUOTE_OPENERS:
-            return previous_speaker
-        return None
+            name = collective.group("name")
+            speaker = self.resolve(name) if name != "kremlin" else "Kremlin"
+            found.append(_Candidate(collective.start(), collective.end(), speaker, 10))
+        if not found:
+            return Said()
+        if max(c.rank for c in found) == 0:  # names read by grammar only: the first pattern's first one
+            return Said(((0, found[0].name),))
+        # Each cue keeps its best candidate; of those, the best kind (person, organisation,
+        # outlet) speaks, and when two cues name two of that kind, each for its own numbers.
+        per_cue: dict[int, _Candidate] = {}
+        for c in found:
+            cue = min(range(len(cues)), key=lambda i: max(cues[i][0] - c.end, c.at - cues[i][1], 0), default=0)
+            if cue not in per_cue or c.rank > per_cue[cue].rank:
+                per_cue[cue] = c
+        tier = max((c.rank + 6) // 10 for c in per_cue.values())
+        chosen: list[tuple[int, str]] = []
+        for c in sorted((c for c in per_cue.values() if (c.rank + 6) // 10 == tier), key=lambda c: c.at):
+            if not chosen or chosen[-1][1] != c.name:
+                chosen.append((c.at, c.name))
+        return Said(tuple(chosen))
+
+
+def _opens_quote(text: str) -> bool:
+    """Whether a quote opened in `text` is still open at its end."""
+    german = text.count("„")  # „...“ in German; “...” in English
+    curly = german - text.count("“") - text.count("”") if german else text.count("“") - text.count("”")
+    return text.count("«") > text.count("»") or curly > 0 or text.count('"') % 2 == 1
+
+
+def attribute_sentences(text: str, sentences: Sequence[Sentence], names: Names) -> list[Said]:
+    """One `Said` per sentence of an article, in order (see the module docstring)."""
+    tracker = SpeakerTracker(names, article=text)
+    # Only a paragraph with a number has figures to attribute; the others are only remembered.
+    numbered = {s.paragraph for s in sentences if _NUMBERISH.search(s.text)}
+    # and the paragraphs around them: "sagte er:" before a quote, "– Gref said." after one.
+    numbered |= {p + d for p in numbered for d in (-1, 1)}
+    own: list[Said] = []
+    for s in sentences:
+        tracker.offset = s.start
+        own.append(tracker.attribute(s.text) if s.paragraph in numbered else Said())
+        tracker.remember(s.text)
+    out = list(own)
+    paragraphs: dict[int, list[int]] = {}
+    for i, s in enumerate(sentences):
+        paragraphs.setdefault(s.paragraph, []).append(i)
+    for i, s in enumerate(sentences):
+        if own[i].speakers:
+            continue
+        same = paragraphs[s.paragraph]
+        later = [j for j in same if j > i]
+        # A quote opened here and closed in a later sentence that names its speaker.
+        if _opens_quote(s.text) or s.text[:1] in QUOTE_OPENERS:
+            closing = next((j for j in later if own[j].speakers), None)
+            if closing is not None and not any(_opens_quote(sentences[k].text) for k in later if k < closing):
+                out[i] = Said(((0, own[closing].speakers[0][1]),))
+                continue
+        nxt = i + 1
+        if nxt < len(sentences) and _THIS_WAS_SAID.match(sentences[nxt].text) and own[nxt].speakers:
+            out[i] = Said(((0, own[nxt].speakers[0][1]),))
+            continue
+        earlier = [j for j in same if j < i and out[j].speakers]
+        if earlier:
+            out[i] = Said(((0, out[earlier[-1]].last or ""),))
+            continue
+        if sentences[same[0]].text[:1] in QUOTE_OPENERS:
+            # A quoted paragraph: "sagte er:" ends the paragraph before, or "– Gref said."
+            # opens the one after.
+            before, after = same[0] - 1, same[-1] + 1
+            if before >= 0 and sentences[before].text.rstrip().endswith(":") and own[before].speakers:
+                out[i] = Said(((0, own[before].last or ""),))
+            elif after < len(sentences) and sentences[after].text[:1] in _DASH and own[after].speakers:
+                out[i] = Said(((0, own[after].speakers[0][1]),))
+    return out
