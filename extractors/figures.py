@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from core.errors import ExtractionBudgetExceeded
-from core.figures import Extraction, Figure, Mention, Rejected, Unit
+from core.figures import Extraction, Figure, Mention, Rejected, Unit, plausible
 
 from .cues import Cues
 from .numbers import find_mentions
@@ -505,6 +505,9 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 rejected.append(Rejected(m.text, m.start, m.end, "off_topic_sentence", s.text))
                 continue
             metric, unit = decided
+            if not plausible(unit, m.value, m.low, m.high):  # "250 %" of a workforce, 20 billion people
+                rejected.append(Rejected(m.text, m.start, m.end, "implausible", s.text))
+                continue
             figures.append(
                 Figure(
                     metric=metric,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.figures import Mention, Qualifier, Rejected, RejectReason
+from core.figures import Mention, Qualifier, Rejected, RejectReason, plausible
 
 from .words import (
     ONE_WORD_RE,
@@ -465,8 +465,12 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[li
         if s.value is None:
             continue
         inside = next((b for b in blocked if b[0] <= s.start < b[1]), None)
-        if inside is not None:
-            reason: RejectReason | None = inside[2]  # type: ignore[assignment]
+        reason: RejectReason | None
+        if not plausible("", s.value):
+            # 330 nines read as infinity: no unit can hold it, so it is not even classified.
+            reason = "implausible"
+        elif inside is not None:
+            reason = inside[2]  # type: ignore[assignment]
         else:
             reason = _reject_reason(text, s, m.group("num"))
         if reason:
