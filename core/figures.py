@@ -67,6 +67,7 @@ RejectReason = Literal[
     "duplicate",
     "page_furniture",
     "implausible",  # not a finite number, or outside what its unit can be (a share over 100 %)
+    "number_list",  # one of over 20 numbers in a sentence: a list or table, not a statement
 ]
 
 # The largest value a figure of each unit can plausibly have. A page could otherwise state
