@@ -7,6 +7,7 @@ Errors name the file and the key.
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -327,6 +328,15 @@ def _fetch_settings(file: str, data: Any) -> FetchSettings:
         if key == "host_delays":
             table = r.get(key, dict)
             values[key] = tuple((str(h), float(v)) for h, v in table.items())
+        elif key == "allow_internal":
+            values[key] = r.strings(key)
+            for i, entry in enumerate(values[key]):
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ConfigError(
+                        file, f"fetch.allow_internal[{i}]", f"must be an IP address or network, got {entry!r}"
+                    ) from None
         else:
             kind = float if isinstance(default, float) else type(default)
             values[key] = r.get(key, kind)

@@ -4,7 +4,7 @@
 per-host concurrency and a minimum delay between request starts to one host, a global
 cap, robots.txt (cached per host), conditional GET, retries with exponential backoff and
 jitter that honour Retry-After, a whole-request timeout, a size cap enforced while
-streaming, and a record of every attempt. httpx's errors are translated here, once, into
+streaming, only public destinations (addresses.py), and a record of every attempt. httpx's errors are translated here, once, into
 the transient/terminal FetchError tree.
 """
 
@@ -27,6 +27,8 @@ import httpx
 
 from core.errors import FetchError, TerminalFetchError, TransientFetchError
 from core.settings import FetchSettings
+
+from .addresses import InternalAddress, guarded_transport, networks, request_guard
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +55,18 @@ class Attempt:
 
 
 def make_client(fetch: FetchSettings) -> httpx.AsyncClient:
+    """The run's client: only public addresses (or those the topic allows), on every hop."""
+    allowed = networks(fetch.allow_internal)
+    limits = httpx.Limits(max_connections=fetch.max_concurrency, max_keepalive_connections=fetch.max_concurrency)
     return httpx.AsyncClient(
         headers={"User-Agent": fetch.user_agent, "Accept-Language": "en, ru;q=0.9, *;q=0.5"},
         timeout=httpx.Timeout(fetch.timeout),
         follow_redirects=True,
         max_redirects=fetch.max_redirects,
-        limits=httpx.Limits(max_connections=fetch.max_concurrency, max_keepalive_connections=fetch.max_concurrency),
+        transport=guarded_transport(allowed, limits),
+        event_hooks={"request": [request_guard(allowed)]},
+        # An explicit auth that adds nothing: otherwise httpx sends a URL's user:pass@ as Basic auth.
+        auth=httpx.Auth(),
     )
 
 
@@ -258,6 +266,8 @@ class Fetcher:
                 )
         except FetchError:
             raise
+        except InternalAddress as exc:
+            raise TerminalFetchError(url, "internal_address", str(exc)) from None
         except httpx.TooManyRedirects as exc:
             raise TerminalFetchError(url, "too_many_redirects", str(exc)) from None
         except httpx.TimeoutException:

@@ -104,3 +104,78 @@ def test_a_stored_infinite_finding_no_longer_swallows_later_figures(httpserver, 
     )
     run_monitor(tmp_path / "topic.toml", db, outbox)
     assert 170_000.0 in alerted_values(db)
+
+
+# --- internal addresses ----------------------------------------------------------------
+
+
+@pytest.fixture
+def internal_service():
+    """A service on another loopback address, standing for anything inside the network."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.2", port=0)
+    server.expect_request("/admin").respond_with_data("secret")
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def test_internal_addresses_are_refused_on_every_hop_and_credentials_never_sent(
+    httpserver, internal_service, tmp_path
+):
+    base = httpserver.url_for("").rstrip("/")
+    port, inner = httpserver.port, internal_service.port
+    hostile = [
+        f"http://127.0.0.2:{inner}/admin",
+        f"http://2130706434:{inner}/admin",  # 127.0.0.2 written as one decimal number
+        f"http://0.0.0.0:{port}/admin",
+        f"http://[::1]:{port}/admin",
+        f"{base}/hop",  # a redirect to the internal service
+    ]
+    httpserver.expect_request("/legit.html").respond_with_data(LEGIT, content_type="text/html")
+    httpserver.expect_request("/admin").respond_with_data("secret")
+    httpserver.expect_request("/hop").respond_with_data("", status=302, headers={"Location": hostile[0]})
+    httpserver.expect_request("/creds.html").respond_with_data(
+        page("The site moved its archive to a new address."), content_type="text/html"
+    )
+    creds = f"http://reader:hunter2@127.0.0.1:{port}/creds.html"
+    items = "".join(f"<item><title>t{i}</title><link>{u}</link></item>" for i, u in enumerate(hostile + [creds]))
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        feed(base, ["/legit.html"]).replace("</channel>", items + "</channel>"), content_type="application/rss+xml"
+    )
+    db, outbox = tmp_path / "w.duckdb", tmp_path / "out"
+    run_monitor(topic(tmp_path, base, fetch='allow_internal = ["127.0.0.1"]\n'), db, outbox)
+
+    assert internal_service.log == []
+    assert [r.path for r, _ in httpserver.log if r.path == "/admin"] == []
+    refused = rows(db, "SELECT url FROM candidates WHERE status = 'dropped' AND last_error = 'internal_address'")
+    assert len(refused) == len(hostile)
+    (creds_request,) = [r for r, _ in httpserver.log if r.path == "/creds.html"]
+    assert "Authorization" not in creds_request.headers
+    assert 130_000.0 in alerted_values(db)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["localhost", "127.0.0.1", "0.0.0.0", "::1", "2130706433", "0x7f000001", "10.1.2.3", "169.254.169.254", "fe80::1"],
+)
+def test_every_spelling_of_an_internal_address_is_refused(host):
+    import asyncio
+
+    from flows.addresses import InternalAddress, networks, usable_address
+
+    with pytest.raises(InternalAddress):
+        asyncio.run(usable_address(host, 80, networks([])))
+    assert asyncio.run(usable_address("127.0.0.1", 80, networks(["127.0.0.0/8"]))) == "127.0.0.1"
+
+
+def test_an_allow_internal_entry_that_is_no_address_is_a_config_error(tmp_path):
+    from core.errors import ConfigError
+    from core.topic import load_topic
+
+    path = tmp_path / "t.toml"
+    path.write_text('[fetch]\nallow_internal = ["127.0.0.1", "intranet"]\n')
+    with pytest.raises(ConfigError, match=r"fetch.allow_internal\[1\]: must be an IP address or network"):
+        load_topic(path)
