@@ -29,6 +29,7 @@ from core.errors import FetchError, TerminalFetchError, TransientFetchError
 from core.settings import FetchSettings
 
 from .addresses import InternalAddress, guarded_transport, networks, request_guard
+from .decoding import ACCEPTED, BadEncoding, BoundedDecoder, TooLarge
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,11 @@ def make_client(fetch: FetchSettings) -> httpx.AsyncClient:
     allowed = networks(fetch.allow_internal)
     limits = httpx.Limits(max_connections=fetch.max_concurrency, max_keepalive_connections=fetch.max_concurrency)
     return httpx.AsyncClient(
-        headers={"User-Agent": fetch.user_agent, "Accept-Language": "en, ru;q=0.9, *;q=0.5"},
+        headers={
+            "User-Agent": fetch.user_agent,
+            "Accept-Language": "en, ru;q=0.9, *;q=0.5",
+            "Accept-Encoding": ACCEPTED,
+        },
         timeout=httpx.Timeout(fetch.timeout),
         follow_redirects=True,
         max_redirects=fetch.max_redirects,
@@ -107,6 +112,21 @@ def retry_after_seconds(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+async def _read_body(resp: httpx.Response, url: str, max_bytes: int) -> list[bytes]:
+    """The body, its Content-Encoding undone here rather than by httpx, so that the cap holds
+    for the bytes every layer produces while they stream (decoding.py)."""
+    try:
+        decoder = BoundedDecoder(resp.headers.get("content-encoding", ""), max_bytes)
+        chunks = []
+        async for raw in resp.aiter_raw():
+            chunks += decoder.feed(raw)
+        return chunks + decoder.flush()
+    except TooLarge as exc:
+        raise TerminalFetchError(url, "too_large", str(exc), status=resp.status_code) from None
+    except BadEncoding as exc:
+        raise TerminalFetchError(url, "bad_encoding", str(exc), status=resp.status_code) from None
 
 
 class HostGate:
@@ -250,12 +270,7 @@ class Fetcher:
                     raise TerminalFetchError(
                         url, "too_large", f"{declared} bytes declared, cap {max_bytes}", status=resp.status_code
                     )
-                chunks, total = [], 0
-                async for chunk in resp.aiter_bytes():
-                    total += len(chunk)
-                    if total > max_bytes:
-                        raise TerminalFetchError(url, "too_large", f"over {max_bytes} bytes", status=resp.status_code)
-                    chunks.append(chunk)
+                chunks = await _read_body(resp, url, max_bytes)
                 return HttpResult(
                     str(resp.url),
                     resp.status_code,

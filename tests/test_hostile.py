@@ -122,9 +122,7 @@ def internal_service():
     server.stop()
 
 
-def test_internal_addresses_are_refused_on_every_hop_and_credentials_never_sent(
-    httpserver, internal_service, tmp_path
-):
+def test_internal_addresses_are_refused_on_every_hop_and_credentials_never_sent(httpserver, internal_service, tmp_path):
     base = httpserver.url_for("").rstrip("/")
     port, inner = httpserver.port, internal_service.port
     hostile = [
@@ -179,3 +177,62 @@ def test_an_allow_internal_entry_that_is_no_address_is_a_config_error(tmp_path):
     path.write_text('[fetch]\nallow_internal = ["127.0.0.1", "intranet"]\n')
     with pytest.raises(ConfigError, match=r"fetch.allow_internal\[1\]: must be an IP address or network"):
         load_topic(path)
+
+
+# --- a gzip bomb in two layers -----------------------------------------------------------
+
+
+def double_gzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(gzip.compress(data, 9), 9)
+
+
+def test_a_double_gzip_bomb_is_dropped_at_the_cap_and_a_double_gzip_page_is_read(httpserver, tmp_path):
+    bomb = double_gzip(b"<html><body><p>" + b" " * 100_000_000)  # 100 MB from about 300 bytes
+    layered = double_gzip(
+        page("A second outlet said about 90,000 IT specialists have left Russia this year.").encode()
+    )
+    base = httpserver.url_for("").rstrip("/")
+    for path, body in (("/bomb.html", bomb), ("/layered.html", layered)):
+        httpserver.expect_request(path).respond_with_data(
+            body, content_type="text/html", headers={"Content-Encoding": "gzip, gzip"}
+        )
+    httpserver.expect_request("/legit.html").respond_with_data(LEGIT, content_type="text/html")
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        feed(base, ["/bomb.html", "/layered.html", "/legit.html"]), content_type="application/rss+xml"
+    )
+    db, outbox = tmp_path / "w.duckdb", tmp_path / "out"
+    run_monitor(topic(tmp_path, base, fetch='allow_internal = ["127.0.0.1"]\n'), db, outbox)
+    assert rows(db, "SELECT url, last_error FROM candidates WHERE status = 'dropped'") == [
+        (f"{base}/bomb.html", "too_large")
+    ]
+    assert {130_000.0, 90_000.0} <= alerted_values(db)
+
+
+def test_the_cap_holds_while_a_double_gzip_bomb_is_decoded(httpserver):
+    """Memory, not just the verdict: httpx decoded a whole layer before the cap was checked."""
+    import asyncio
+    import tracemalloc
+
+    from core.errors import TerminalFetchError
+    from core.fetch_settings import FetchSettings
+    from flows.http import Fetcher, make_client
+
+    httpserver.expect_request("/bomb").respond_with_data(
+        double_gzip(b"\0" * 200_000_000), headers={"Content-Encoding": "gzip, gzip"}
+    )
+    fs = FetchSettings(max_bytes=1_000_000, respect_robots=False, allow_internal=("127.0.0.1",))
+
+    async def fetch() -> None:
+        async with make_client(fs) as client:
+            await Fetcher(client, fs).get(httpserver.url_for("/bomb"), "page")
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(TerminalFetchError, match="too_large"):
+            asyncio.run(fetch())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000
