@@ -98,6 +98,13 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def same_site(a: str, b: str) -> bool:
+    """Both URLs are on one registered domain (news.bbc.co.uk and www.bbc.co.uk are; two
+    github.io sites are not); hosts with none, such as addresses, must be equal."""
+    da, db = courlan.extract_domain(a), courlan.extract_domain(b)
+    return da == db if da and db else bool(host_of(a)) and host_of(a) == host_of(b)
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """Retry-After as seconds, from either of its forms (delta-seconds or an HTTP date)."""
     if not value:

@@ -190,9 +190,7 @@ def double_gzip(data: bytes) -> bytes:
 
 def test_a_double_gzip_bomb_is_dropped_at_the_cap_and_a_double_gzip_page_is_read(httpserver, tmp_path):
     bomb = double_gzip(b"<html><body><p>" + b" " * 100_000_000)  # 100 MB from about 300 bytes
-    layered = double_gzip(
-        page("A second outlet said about 90,000 IT specialists have left Russia this year.").encode()
-    )
+    layered = double_gzip(page("A second outlet said about 90,000 IT specialists have left Russia this year.").encode())
     base = httpserver.url_for("").rstrip("/")
     for path, body in (("/bomb.html", bomb), ("/layered.html", layered)):
         httpserver.expect_request(path).respond_with_data(
@@ -236,3 +234,38 @@ def test_the_cap_holds_while_a_double_gzip_bomb_is_decoded(httpserver):
     finally:
         tracemalloc.stop()
     assert peak < 20_000_000
+
+
+# --- a canonical URL on another site ------------------------------------------------------
+
+
+def test_a_page_cannot_take_another_sites_article_by_declaring_it_canonical(httpserver, tmp_path):
+    """The hijacker (localhost) names the real article (127.0.0.1) as its canonical URL and is
+    read first; the real article must still be stored and its figure alert."""
+    port = httpserver.port
+    real = f"http://127.0.0.1:{port}/legit.html"
+    hijack = page("Nothing happened here today, a reader wrote.").replace(
+        "<head>", f'<head><link rel="canonical" href="{real}">'
+    )
+    own = page("The office moved to a new floor.").replace(
+        "<head>", f'<head><link rel="canonical" href="http://127.0.0.1:{port}/own-canonical.html">'
+    )
+    httpserver.expect_request("/hijack.html").respond_with_data(hijack, content_type="text/html")
+    httpserver.expect_request("/own.html").respond_with_data(own, content_type="text/html")
+    httpserver.expect_request("/legit.html").respond_with_data(LEGIT, content_type="text/html")
+    httpserver.expect_request("/first.xml").respond_with_data(
+        feed("", [f"http://localhost:{port}/hijack.html", f"http://127.0.0.1:{port}/own.html"]),
+        content_type="application/rss+xml",
+    )
+    httpserver.expect_request("/second.xml").respond_with_data(feed("", [real]), content_type="application/rss+xml")
+    base = f"http://127.0.0.1:{port}"
+    db, outbox = tmp_path / "w.duckdb", tmp_path / "out"
+    fetch = 'allow_internal = ["127.0.0.1"]\n'
+    run_monitor(topic(tmp_path, base, fetch=fetch, feeds=[f"{base}/first.xml"]), db, outbox)
+    run_monitor(topic(tmp_path, base, fetch=fetch, feeds=[f"{base}/second.xml"]), db, outbox)
+    canonical = dict(rows(db, "SELECT url, canonical_url FROM articles"))
+    assert canonical[f"http://localhost:{port}/hijack.html"] == f"http://localhost:{port}/hijack.html"
+    assert canonical[f"{base}/own.html"] == f"{base}/own-canonical.html"  # its own site's canonical holds
+    assert canonical[real] == real
+    assert rows(db, "SELECT status FROM candidates WHERE url = ?", [real]) == [("stored",)]
+    assert 130_000.0 in alerted_values(db)
