@@ -68,6 +68,8 @@ class AlertPolicy:
     require_second_source: bool = False
     """Hold a finding until a second outlet reports it."""
     recipients: tuple[str, ...] = ()
+    max_digest_bytes: int = 1_000_000
+    """A digest larger than this is sent as several emails (mail servers refuse big ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +218,10 @@ def load_topic(path: str | Path) -> Topic:
         al.get("subject_prefix", str, "drainwatch:"),
         require_second_source=al.get("require_second_source", bool, False),
         recipients=al.strings("recipients", ()),
+        max_digest_bytes=al.get("max_digest_bytes", int, 1_000_000),
     )
+    if alert.max_digest_bytes < 20_000:
+        raise ConfigError(al.file, "alert.max_digest_bytes", f"must be at least 20000, got {alert.max_digest_bytes}")
     sch = section("schedule")
     cron = sch.get("cron", str, "0 */6 * * *")
     if len(cron.split()) != 5:

@@ -44,7 +44,7 @@ from warehouse.lock import RunInProgress, run_lock
 from warehouse.snapshot import write_snapshot
 from warehouse.store import fail_run, finish_run, record_failures, start_run, store_articles, sync_baseline
 
-from .digest import compose
+from .digest import compose, split_by_size
 from .discover import discover
 from .extract import extract_articles
 from .failure_notice import end_failure_streak, notify_failure
@@ -182,7 +182,8 @@ def compare_task(settings: Settings, run_id: str) -> int:
 
 @task(name="alert", cache_policy=NO_CACHE)
 def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
-    """Queue one digest for the findings not alerted yet, then send everything queued."""
+    """Queue a digest for the findings not alerted yet (several if one would be too big),
+    then send everything queued."""
     topic, smtp = settings.topic, settings.smtp
     failures: list[Failure] = []
     sent = 0
@@ -193,9 +194,11 @@ def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
         )
         if policy.digest == "daily" and outbox_table.alerted_today(con, topic.name):
             findings = []  # they wait for tomorrow's digest
-        if findings:
+        # Several digests when one would be too big for a mail server: no finding may hold
+        # back the others.
+        for group in split_by_size(findings, policy.max_digest_bytes):
             alert_id, msg = compose(
-                findings,
+                group,
                 topic_title=topic.title,
                 prefix=topic.alert.subject_prefix,
                 mail_from=smtp.mail_from,
@@ -212,7 +215,7 @@ def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
                 str(msg["Message-ID"]),
                 smtp.mail_to,
                 msg.as_bytes(policy=email.policy.SMTP),
-                [f.finding_id for f in findings],
+                [f.finding_id for f in group],
             )
         queued = outbox_table.queued_alerts(con)
     log.info("%d alert(s) to send", len(queued), extra={"progress": {"stage": "alert", "total": len(queued)}})

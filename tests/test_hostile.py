@@ -269,3 +269,49 @@ def test_a_page_cannot_take_another_sites_article_by_declaring_it_canonical(http
     assert canonical[real] == real
     assert rows(db, "SELECT status FROM candidates WHERE url = ?", [real]) == [("stored",)]
     assert 130_000.0 in alerted_values(db)
+
+
+# --- a digest too big for the mail server ------------------------------------------------
+
+
+def test_no_finding_can_make_the_digest_too_big_to_deliver(httpserver, tmp_path, monkeypatch):
+    """Forty pages listed under 3,000-character URLs, against a server that refuses messages
+    over 100 KB: every finding, the legitimate one included, is delivered."""
+    from .conftest import SmtpSink
+
+    sink = SmtpSink(data_size_limit=100_000).start()
+    try:
+        monkeypatch.setenv("DRAINWATCH_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("DRAINWATCH_SMTP_PORT", str(sink.port))
+        base = httpserver.url_for("").rstrip("/")
+        links = ["/legit.html"]
+        for i in range(40):
+            httpserver.expect_request(f"/p{i}.html").respond_with_data(
+                page(f"Analyst Ivan Sidorov-{i} said about {200 + 10 * i},000 IT specialists have left Russia."),
+                content_type="text/html",
+            )
+            links.append(f"/p{i}.html?id={i}{'a' * 3000}")
+        httpserver.expect_request("/legit.html").respond_with_data(LEGIT, content_type="text/html")
+        httpserver.expect_request("/feed.xml").respond_with_data(feed(base, links), content_type="application/rss+xml")
+        db = tmp_path / "w.duckdb"
+        run = run_monitor(
+            topic(
+                tmp_path,
+                base,
+                fetch='allow_internal = ["127.0.0.1"]\nmax_pages_per_run = 100\n',
+                extra='[alert]\nmetrics = ["it_emigrants"]\nmax_digest_bytes = 60000\n',
+            ),
+            db,
+            tmp_path / "out",
+        )
+        assert run.status == "complete", rows(db, "SELECT reason, detail FROM run_errors")
+        unsent = rows(db, "SELECT count(*) FROM alerts WHERE sent_at IS NULL")
+        assert unsent == [(0,)]
+        assert len(sink.messages) > 1
+        assert all(len(m.as_bytes()) < 100_000 for m in sink.messages)
+        delivered = "".join(m.get_body(("plain",)).get_content() for m in sink.messages)
+        (alerted,) = rows(db, "SELECT count(*) FROM findings_overview WHERE alert_id IS NOT NULL")[0]
+        assert "130,000" in delivered and delivered.count("IT emigrants:") == alerted > 30
+        assert "3,0" in delivered and "characters, not shown" in delivered
+    finally:
+        sink.stop()
