@@ -21,6 +21,9 @@ from .figures import CUE_GROUPS, METRICS, QUALIFIERS, UNITS
 
 DEFAULT_TOPIC = "russia-it-emigration.toml"
 SPEAKER_KINDS = ("people", "organisations", "outlets")
+SECTIONS = ("topic", "sources", "schedule", "alert", "cues", "speakers", "baseline", "fetch")
+FREE_FORM = ("cues", "speakers")
+"""Sections whose keys are data (language packs, names), checked where they are read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,11 +135,13 @@ class _Reader:
         if not isinstance(data, dict):
             raise ConfigError(file, section, "must be a table")
         self.file, self.section, self.data = file, section, data
+        self.asked: set[str] = set()
 
     def _key(self, key: str) -> str:
         return f"{self.section}.{key}" if self.section else key
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., *, allow_none: bool = False) -> Any:
+        self.asked.add(key)
         if key not in self.data:
             if default is ...:
                 raise ConfigError(self.file, self._key(key), "missing")
@@ -150,6 +155,14 @@ class _Reader:
             name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
             raise ConfigError(self.file, self._key(key), f"must be {name}, got {value!r}")
         return value
+
+    def reject_unknown(self) -> None:
+        """Call after reading the section: a key nothing asked for is a typo ("cronn",
+        "min_relativ_change"), an error rather than a setting silently left at its default."""
+        unknown = sorted(set(self.data) - self.asked)
+        if unknown:
+            known = ", ".join(sorted(self.asked))
+            raise ConfigError(self.file, self._key(unknown[0]), f"unknown setting (known: {known})")
 
     def strings(self, key: str, default: Any = ...) -> tuple[str, ...]:
         value = self.get(key, list, default)
@@ -171,12 +184,19 @@ def load_topic(path: str | Path) -> Topic:
     defaults = data if path.resolve() == default_path.resolve() else _read_toml(default_path)
     file = str(path)
 
+    for key in data:
+        if key not in SECTIONS:
+            raise ConfigError(file, key, f"unknown section (known: {', '.join(SECTIONS)})")
+    readers: list[_Reader] = []
+
     def section(name: str) -> _Reader:
-        return (
+        reader = (
             _Reader(file, name, data[name])
             if name in data
             else _Reader(str(default_path), name, defaults.get(name, {}))
         )
+        readers.append(reader)
+        return reader
 
     meta = section("topic")
     src = section("sources")
@@ -235,7 +255,7 @@ def load_topic(path: str | Path) -> Topic:
         raise ConfigError(baseline_file, "baseline", "must be an array of tables ([[baseline]])")
     baseline = tuple(_baseline_fact(baseline_file, i, row) for i, row in enumerate(baseline_data))
     fetch = _fetch_settings(file, data.get("fetch", {}))
-    return Topic(
+    topic = Topic(
         fetch=fetch,
         path=file,
         name=meta.get("name", str, path.stem),
@@ -246,6 +266,11 @@ def load_topic(path: str | Path) -> Topic:
         cue_words=cue_words,
         baseline=baseline,
     )
+    for reader in readers:
+        if reader.section in FREE_FORM:
+            continue
+        reader.reject_unknown()
+    return topic
 
 
 def _feeds(r: _Reader) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -363,7 +388,7 @@ def _baseline_fact(file: str, i: int, row: Any) -> BaselineFact:
         raise ConfigError(file, f"baseline[{i}].qualifier", f"must be one of {', '.join(QUALIFIERS)}")
     value = r.get("value", float)
     opt = lambda k: r.get(k, str, None, allow_none=True)  # noqa: E731
-    return BaselineFact(
+    fact = BaselineFact(
         metric=metric,
         value=value,
         low=r.get("low", float, None, allow_none=True),
@@ -376,3 +401,5 @@ def _baseline_fact(file: str, i: int, row: Any) -> BaselineFact:
         date=opt("date"),
         period=opt("period"),
     )
+    r.reject_unknown()
+    return fact

@@ -315,3 +315,40 @@ def test_no_finding_can_make_the_digest_too_big_to_deliver(httpserver, tmp_path,
         assert "3,0" in delivered and "characters, not shown" in delivered
     finally:
         sink.stop()
+
+
+# --- silent typos in the topic file ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[alert]\nmetrics = ["it_emigrants"]\nmin_relativ_change = 0.5\n',
+            "alert.min_relativ_change: unknown setting (known: digest, max_digest_bytes, metrics, "
+            "min_relative_change, recipients, require_second_source, subject_prefix)",
+        ),
+        ("[alerts]\nmetrics = []\n", "alerts: unknown section (known: topic, sources, schedule, alert,"),
+        ('[schedule]\ncronn = "0 * * * *"\n', "schedule.cronn: unknown setting (known: cron, timezone)"),
+        ('[topic]\nnmae = "x"\n', "topic.nmae: unknown setting (known: name, title)"),
+        (
+            '[sources]\nfeeds = []\ngdelt_query = ""\ngdelt_doc_api = ""\nnews_search_rss = ""\n'
+            "news_search_queries = []\nnews_sitemap = []\n",
+            "sources.news_sitemap: unknown setting (known: feeds,",
+        ),
+        (
+            '[[baseline]]\nmetric = "it_emigrants"\nvalue = 1.0\nunit = "people"\nspeeker = "x"\n',
+            "baseline[0].speeker: unknown setting (known: date, high, low, metric, outlet, period, qualifier, speaker,",
+        ),
+    ],
+)
+def test_a_typo_in_any_section_is_a_one_line_error_naming_the_key(tmp_path, text, message):
+    from click.testing import CliRunner
+
+    from drainwatch.cli import main
+
+    path = tmp_path / "topic.toml"
+    path.write_text(text)
+    result = CliRunner().invoke(main, ["run", "--topic", str(path), "--db", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {path}: {message}") and result.output.count("\n") == 1
