@@ -26,7 +26,7 @@ from prefect.runtime import flow_run
 from core.errors import AlertError, WarehouseError
 from core.figures import CORE_METRICS
 from core.records import Failure, Fetched, RunSummary, SourceResult
-from core.settings import Settings, load_settings
+from core.settings import Settings, check_served_paths, load_settings
 from extractors.cues import Cues
 from warehouse import alerts as outbox_table
 from warehouse.compare import assign_findings
@@ -280,6 +280,7 @@ async def run_pipeline(settings: Settings, run_id: str) -> RunSummary:
 
 @flow(name="monitor", description="Discover, fetch and extract news figures; compare with the baseline; alert.")
 async def monitor(topic_file: str, db: str | None = None, outbox: str | None = None) -> RunSummary:
+    check_served_paths(topic_file, db, outbox)
     settings = load_settings(topic_file, db=db, outbox=outbox)
     # Progress at the edge: Prefect shows these loggers (PREFECT_LOGGING_EXTRA_LOGGERS) at INFO.
     for name in ("drainwatch", "flows", "warehouse"):

@@ -352,3 +352,27 @@ def test_a_typo_in_any_section_is_a_one_line_error_naming_the_key(tmp_path, text
     result = CliRunner().invoke(main, ["run", "--topic", str(path), "--db", str(tmp_path / "w.duckdb")])
     assert result.exit_code == 2
     assert result.output.startswith(f"Error: {path}: {message}") and result.output.count("\n") == 1
+
+
+# --- run parameters through serve's unauthenticated API -------------------------------------
+
+
+def test_a_served_run_refuses_paths_other_than_those_serve_was_started_with(httpserver, tmp_path, monkeypatch):
+    import json
+
+    from core.errors import ConfigError
+    from core.settings import SERVED_PATHS
+
+    base = serve(httpserver, {"/legit.html": LEGIT})
+    topic_path = topic(tmp_path, base, fetch='allow_internal = ["127.0.0.1"]\n')
+    db, outbox = tmp_path / "w.duckdb", tmp_path / "out"
+    served = {"topic_file": str(topic_path), "db": str(db), "outbox": str(outbox)}
+    monkeypatch.setenv(SERVED_PATHS, json.dumps(served))
+    elsewhere = tmp_path / "elsewhere"
+    for name, value in (("db", elsewhere / "x.duckdb"), ("outbox", elsewhere), ("topic_file", elsewhere / "t.toml")):
+        args = {**served, name: value}
+        with pytest.raises(ConfigError, match=f"run parameters: {name}: .* is not the path `drainwatch serve`"):
+            run_monitor(Path(args["topic_file"]), Path(args["db"]), Path(args["outbox"]))
+    assert not elsewhere.exists() and not db.exists()
+    run_monitor(topic_path, db, outbox)  # the served paths themselves
+    assert 130_000.0 in alerted_values(db)
