@@ -8,12 +8,17 @@ Errors name the file and the key.
 from __future__ import annotations
 
 import ipaddress
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cronsim import CronSim, CronSimError
 
 from .errors import ConfigError
 from .fetch_settings import FetchSettings
@@ -226,8 +231,8 @@ def load_topic(path: str | Path) -> Topic:
         if m not in METRICS:
             raise ConfigError(al.file, "alert.metrics", f"unknown metric {m!r} (known: {', '.join(METRICS)})")
     change = al.get("min_relative_change", float, 0.0)
-    if change < 0:
-        raise ConfigError(al.file, "alert.min_relative_change", f"must be >= 0, got {change}")
+    if not (math.isfinite(change) and change >= 0):
+        raise ConfigError(al.file, "alert.min_relative_change", f"must be a number >= 0, got {change}")
     digest = al.get("digest", str, "run")
     if digest not in ("run", "daily"):
         raise ConfigError(al.file, "alert.digest", f'must be "run" or "daily", got {digest!r}')
@@ -240,13 +245,17 @@ def load_topic(path: str | Path) -> Topic:
         recipients=al.strings("recipients", ()),
         max_digest_bytes=al.get("max_digest_bytes", int, 1_000_000),
     )
+    for key, text in [("subject_prefix", alert.subject_prefix), *(("recipients", r) for r in alert.recipients)]:
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            # A line break would end the header and start another, and the email module refuses it.
+            raise ConfigError(al.file, f"alert.{key}", f"must be one line without control characters, got {text!r}")
     if alert.max_digest_bytes < 20_000:
         raise ConfigError(al.file, "alert.max_digest_bytes", f"must be at least 20000, got {alert.max_digest_bytes}")
     sch = section("schedule")
-    cron = sch.get("cron", str, "0 */6 * * *")
-    if len(cron.split()) != 5:
-        raise ConfigError(sch.file, "schedule.cron", f"must have five fields, got {cron!r}")
-    schedule = Schedule(cron, sch.get("timezone", str, "UTC"))
+    schedule = Schedule(
+        check_cron(sch.file, "schedule.cron", sch.get("cron", str, "0 */6 * * *")),
+        check_timezone(sch.file, "schedule.timezone", sch.get("timezone", str, "UTC")),
+    )
     cue_words = _cue_words(section("cues"))
     cue_words["speakers"] = _speakers(section("speakers"))
     baseline_data = data["baseline"] if "baseline" in data else defaults.get("baseline", [])
@@ -344,6 +353,42 @@ def _speakers(r: _Reader) -> dict[str, dict[str, tuple[str, ...]]]:
     return out
 
 
+_AT_LEAST_ONE = frozenset(
+    {
+        "timeout",
+        "total_timeout",
+        "max_concurrency",
+        "per_host_concurrency",
+        "max_bytes",
+        "attempts",
+        "max_pages_per_run",
+        "batch_size",
+        "page_budget",
+        "max_page_attempts",
+    }
+)
+"""[fetch] settings for which 0 means nothing can ever happen."""
+
+
+def check_cron(file: str, key: str, cron: str) -> str:
+    """A cron expression of five fields that can ever fire (cronsim, as serve's scheduler reads it)."""
+    if len(cron.split()) != 5:
+        raise ConfigError(file, key, f"must have five fields, got {cron!r}")
+    try:
+        next(CronSim(cron, datetime(2000, 1, 1)))
+    except (CronSimError, StopIteration) as exc:
+        raise ConfigError(file, key, f"not a valid cron expression: {cron!r} ({exc or 'never fires'})") from None
+    return cron
+
+
+def check_timezone(file: str, key: str, name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(file, key, f"unknown time zone {name!r} (an IANA name such as Europe/Berlin)") from None
+    return name
+
+
 def _fetch_settings(file: str, data: Any) -> FetchSettings:
     """The optional [fetch] section: any FetchSettings field, defaults for the rest."""
     from dataclasses import fields
@@ -356,8 +401,13 @@ def _fetch_settings(file: str, data: Any) -> FetchSettings:
             raise ConfigError(file, f"fetch.{key}", f"unknown setting (known: {', '.join(sorted(known))})")
         default = getattr(FetchSettings(), key)
         if key == "host_delays":
-            table = r.get(key, dict)
-            values[key] = tuple((str(h), float(v)) for h, v in table.items())
+            table = _Reader(file, "fetch.host_delays", r.get(key, dict))
+            values[key] = tuple((str(h), table.get(h, float)) for h in table.data)
+            for host, delay in values[key]:
+                if not (math.isfinite(delay) and delay >= 0):
+                    raise ConfigError(
+                        file, f"fetch.host_delays.{host}", f"must be a number of seconds >= 0, got {delay}"
+                    )
         elif key == "allow_internal":
             values[key] = r.strings(key)
             for i, entry in enumerate(values[key]):
@@ -369,9 +419,16 @@ def _fetch_settings(file: str, data: Any) -> FetchSettings:
                     ) from None
         else:
             kind = float if isinstance(default, float) else type(default)
-            values[key] = r.get(key, kind)
-            if isinstance(values[key], (int, float)) and not isinstance(values[key], bool) and values[key] < 0:
-                raise ConfigError(file, f"fetch.{key}", f"must be >= 0, got {values[key]}")
+            values[key] = value = r.get(key, kind)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            if not math.isfinite(value):
+                raise ConfigError(file, f"fetch.{key}", f"must be a finite number, got {value}")
+            if key in _AT_LEAST_ONE and value <= 0:
+                # attempts = 0 fetched nothing, max_concurrency = 0 hung, batch_size = 0 looped
+                raise ConfigError(file, f"fetch.{key}", f"must be > 0, got {value}")
+            if value < 0:
+                raise ConfigError(file, f"fetch.{key}", f"must be >= 0, got {value}")
     return FetchSettings(**values)
 
 

@@ -338,16 +338,17 @@ def serve(topic_file: Path | None, db: Path | None, outbox: Path | None, cron: s
     asked for through it with another topic file, database or outbox is refused.
     """
     from core.settings import SERVED_PATHS, load_settings
+    from core.topic import check_cron
 
     from .serve_cmd import local_prefect_server
 
     topic = str(topic_file or default_topic_path())
     try:
         settings = load_settings(topic, db=db, outbox=outbox)
+        schedule = check_cron("--cron", "", cron) if cron else settings.topic.schedule.cron
     except DrainwatchError as exc:
         raise _fail(exc) from None
     _prefect_defaults()
-    schedule = cron or settings.topic.schedule.cron
     paths = {
         "topic_file": str(Path(topic).resolve()),
         "db": str(settings.warehouse.db_path.resolve()),

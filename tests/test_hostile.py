@@ -376,3 +376,48 @@ def test_a_served_run_refuses_paths_other_than_those_serve_was_started_with(http
     assert not elsewhere.exists() and not db.exists()
     run_monitor(topic_path, db, outbox)  # the served paths themselves
     assert 130_000.0 in alerted_values(db)
+
+
+# --- zero, infinite and malformed settings ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[fetch]\nattempts = 0\n", "fetch.attempts: must be > 0, got 0"),
+        ("[fetch]\nmax_concurrency = 0\n", "fetch.max_concurrency: must be > 0, got 0"),
+        ("[fetch]\nbatch_size = 0\n", "fetch.batch_size: must be > 0, got 0"),
+        ("[fetch]\nhost_delay = inf\n", "fetch.host_delay: must be a finite number, got inf"),
+        ("[fetch]\ntimeout = nan\n", "fetch.timeout: must be a finite number, got nan"),
+        ('[fetch]\nhost_delays = {"a.example" = "slow"}\n', "fetch.host_delays.a.example: must be float, got 'slow'"),
+        ('[fetch]\nhost_delays = {"a.example" = -1}\n', "fetch.host_delays.a.example: must be a number of seconds"),
+        ('[schedule]\ncron = "61 * * * *"\n', "schedule.cron: not a valid cron expression: '61 * * * *' (Bad minute)"),
+        ('[schedule]\ncron = "0 0 30 2 *"\n', "schedule.cron: not a valid cron expression"),
+        ('[schedule]\ntimezone = "Mars/Olympus"\n', "schedule.timezone: unknown time zone 'Mars/Olympus'"),
+        (
+            '[alert]\nmetrics = ["it_emigrants"]\nsubject_prefix = "news\\r\\nBcc: all@example.org"\n',
+            "alert.subject_prefix: must be one line without control characters",
+        ),
+        ('[alert]\nmetrics = ["it_emigrants"]\nmin_relative_change = inf\n', "alert.min_relative_change: must be"),
+    ],
+)
+@pytest.mark.parametrize("command", ["run", "status", "serve"])
+def test_a_setting_that_cannot_work_is_a_one_line_error_for_every_command(tmp_path, text, message, command):
+    from click.testing import CliRunner
+
+    from drainwatch.cli import main
+
+    path = tmp_path / "topic.toml"
+    path.write_text(text)
+    result = CliRunner().invoke(main, [command, "--topic", str(path), "--db", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"Error: {path}: {message}") and result.output.count("\n") == 1
+
+
+def test_a_bad_cron_given_to_serve_is_a_one_line_error():
+    from click.testing import CliRunner
+
+    from drainwatch.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--cron", "*/0 * * *"])
+    assert (result.exit_code, result.output) == (2, "Error: --cron: must have five fields, got '*/0 * * *'\n")
