@@ -421,3 +421,34 @@ def test_a_bad_cron_given_to_serve_is_a_one_line_error():
 
     result = CliRunner().invoke(main, ["serve", "--cron", "*/0 * * *"])
     assert (result.exit_code, result.output) == (2, "Error: --cron: must have five fields, got '*/0 * * *'\n")
+
+
+# --- a page that would stall every run ------------------------------------------------------
+
+
+def test_a_page_over_its_budget_is_dropped_for_good_and_a_long_hostile_page_is_read(httpserver, tmp_path):
+    """One page of 100 KB of capitalised names and spaced digits (it took 177 s) is now read
+    whole; one of about 1 MB of figures, over a 1.5 s budget, is dropped as extraction_budget
+    and never fetched again; the legitimate figure alerts on the first run."""
+    runs = "Ivan Petrov Sergei Ivanov 1 2 3 4 5 6 7 8 9 " * 2_300
+    heavy = " ".join(
+        f"Analyst Lev Marin said about {100 + n % 500},000 IT specialists have left Russia." for n in range(13_000)
+    )
+    base = serve(
+        httpserver,
+        {
+            "/runs.html": page("IT specialists have left Russia, a list says.", runs),
+            "/heavy.html": page(heavy),
+            "/legit.html": LEGIT,
+        },
+    )
+    db, outbox = tmp_path / "w.duckdb", tmp_path / "out"
+    path = topic(tmp_path, base, fetch='allow_internal = ["127.0.0.1"]\npage_budget = 1.5\n')
+    run_monitor(path, db, outbox)
+    assert rows(db, "SELECT url, last_error FROM candidates WHERE status = 'dropped'") == [
+        (f"{base}/heavy.html", "extraction_budget")
+    ]
+    assert rows(db, "SELECT count(*) FROM articles WHERE url = ?", [f"{base}/runs.html"]) == [(1,)]
+    assert 130_000.0 in alerted_values(db)
+    run_monitor(path, db, outbox)
+    assert len([r for r, _ in httpserver.log if r.path == "/heavy.html"]) == 1
