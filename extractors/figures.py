@@ -7,12 +7,11 @@ on odd input. Each number that does not become a figure is kept as `Rejected` wi
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 
-from core.errors import ExtractionBudgetExceeded
-from core.figures import Extraction, Figure, Mention, Rejected, Unit
+from core.figures import Extraction, Figure, Mention, Rejected, Unit, plausible
 
+from .budget import Budget
 from .cues import Cues
 from .numbers import find_mentions
 from .periods import find_period
@@ -420,7 +419,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
     the language is detected from the text. With a `budget` (seconds), an article that takes
     longer raises ExtractionBudgetExceeded, checked between sentences, so that one hostile
     page cannot stall a run."""
-    deadline = None if budget is None else time.monotonic() + budget
+    clock = Budget(budget)
     cues = cues.for_language(language or cues.language_of(text))
     on_topic = is_on_topic(text, cues)
     if not on_topic:
@@ -428,7 +427,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         # number of an off-topic page would only cost time.
         return Extraction((), (), False)
     sentences = split_sentences(text)
-    said = attribute_sentences(text, sentences, cues.names)
+    said = attribute_sentences(text, sentences, cues.names, clock)
     figures: list[Figure] = []
     rejected: list[Rejected] = []
     previous_it = False
@@ -437,21 +436,22 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
     # A paragraph that names a wave of leaving and counts IT people ties the article's waves to IT.
     it_waves = False
     paragraph_span: dict[int, tuple[int, int]] = {}
+    waveless: set[int] = set()
     for s in sentences:
         first = paragraph_span.get(s.paragraph, (s.start, s.end))[0]
         paragraph_span[s.paragraph] = (first, s.end)
     article_it = bool(sentences) and cues.has("it_subject", sentences[0].text)
     for index, s in enumerate(sentences):
-        if deadline is not None and time.monotonic() > deadline:
-            raise ExtractionBudgetExceeded(budget or 0.0)
+        clock.check()
         mentions, dropped = find_mentions(text, s.start, s.end)
         rejected.extend(dropped)
         sentence_it = cues.has("it_subject", s.text) and not _IT_DENIED.search(s.text)
-        if not it_waves and sentence_it and mentions:
+        if not it_waves and sentence_it and mentions and s.paragraph not in waveless:
             # Tied only by a counted IT sentence: "many IT specialists were in the first wave"
             # does not make the wave's head count an IT one.
             first, last = paragraph_span[s.paragraph]
             it_waves = cues.search("wave", text[first:last])
+            waveless.add(s.paragraph)  # searched once: per sentence it is quadratic
         furniture = bool(_FURNITURE.match(s.text))
         subjects = [_subject_after(s.text, m.end - s.start, cues) for m in mentions]
         for i in range(len(mentions) - 2, -1, -1):
@@ -505,6 +505,9 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 rejected.append(Rejected(m.text, m.start, m.end, "off_topic_sentence", s.text))
                 continue
             metric, unit = decided
+            if not plausible(unit, m.value, m.low, m.high):  # "250 %" of a workforce, 20 billion people
+                rejected.append(Rejected(m.text, m.start, m.end, "implausible", s.text))
+                continue
             figures.append(
                 Figure(
                     metric=metric,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.figures import Mention, Qualifier, Rejected, RejectReason
+from core.figures import Mention, Qualifier, Rejected, RejectReason, plausible
 
 from .words import (
     ONE_WORD_RE,
@@ -165,11 +165,15 @@ def _mention_matches(text: str, start: int, end: int, sentence: str) -> list[re.
     more: list[re.Match[str]] = []
     if may_hold_word_number(sentence, MAGNITUDE_WORDS):
         # Tried only where a word that can open a word number stands: the pattern is big.
+        word_end = -1
         for token in _TOKEN.finditer(text, start, end):
-            if token.group().lower() in STARTERS:
+            # A word inside the last word number is not tried again: on a run of number
+            # words that would read the rest of the run from every word.
+            if token.start() >= word_end and token.group().lower() in STARTERS:
                 found_word = _WORD_MENTION_RE.match(text, token.start(), end)
                 if found_word:
                     more.append(found_word)
+                    word_end = found_word.end()
     if "/" in sentence and _FRACTION_HINT.search(sentence):
         more += _FRACTION_MENTION_RE.finditer(text, start, end)
     if more:  # "one in 10" is one mention, not two: the earlier, longer match wins
@@ -318,7 +322,13 @@ _COUNTER_AFTER = re.compile(
     re.IGNORECASE,
 )
 _YEAR_PHRASE_AFTER = re.compile(r"^\s*(?:г\.|гг\.|год\w*|году)", re.IGNORECASE)
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|ru|org|net|io)/\S*", re.IGNORECASE)
+# Addresses start at a token's start, with bounded runs before "@" and ".com/": an unbounded
+# \S+ there backtracks over the rest of a long token from each of its characters, quadratic
+# on "1.1.1.1..." (issue 15). The leftmost match started at the token's start anyway.
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)\S+|(?<!\S)[^\s@]{1,64}@[^\s@]{1,253}\.\w+|(?<!\S)[^\s/]{1,253}\.(?:com|ru|org|net|io)/\S*",
+    re.IGNORECASE,
+)
 _PHONE_RE = re.compile(r"\+\d[\d ()\-]{7,}\d|\(\d{3}\)\s?\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b")
 _DATE_RE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
 _HALF_PERIOD = re.compile(r"\b(?:first|second|1st|2nd|latter|former)\s+half$", re.IGNORECASE)
@@ -337,6 +347,7 @@ _BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _TOKEN_CHARS = re.compile(r"[\w\-/.]")
+TOKEN_REACH = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,11 +406,13 @@ def _single(m: re.Match[str]) -> _Single:
 
 def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
     before, after = text[max(0, s.start - 40) : s.start], text[s.end : s.end + 40]
-    whole_token_start = s.start
-    while whole_token_start > 0 and _TOKEN_CHARS.match(text[whole_token_start - 1]):
+    # The token around the number, at most TOKEN_REACH characters each way: walking a long
+    # "1-1-1-..." to its ends for every number in it would be quadratic.
+    whole_token_start, floor = s.start, max(0, s.start - TOKEN_REACH)
+    while whole_token_start > floor and _TOKEN_CHARS.match(text[whole_token_start - 1]):
         whole_token_start -= 1
-    token_end = s.end
-    while token_end < len(text) and _TOKEN_CHARS.match(text[token_end]) and text[token_end] not in ".,":
+    token_end, ceiling = s.end, min(len(text), s.end + TOKEN_REACH)
+    while token_end < ceiling and _TOKEN_CHARS.match(text[token_end]) and text[token_end] not in ".,":
         token_end += 1
     token = text[whole_token_start:token_end]
     plain_integer = raw_num.isdigit()
@@ -445,6 +458,10 @@ def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
     return None
 
 
+MAX_NUMBERS = 20
+"""Numbers in one sentence above which it is a list, not prose (real articles have up to 7)."""
+
+
 def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[list[Mention], list[Rejected]]:
     """Numbers in text[start:end], as mentions (with intervals) and rejections (with reasons)."""
     end = len(text) if end is None else end
@@ -458,15 +475,27 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[li
     )
     singles: list[_Single] = []
     rejected: list[Rejected] = []
-    for m in _mention_matches(text, start, end, sentence):
+    matches = _mention_matches(text, start, end, sentence)
+    if len(matches) > MAX_NUMBERS:
+        # A list or table of numbers, not a statement. Reading each number and then its
+        # clause would make "1 1 1 ..." cost far more than its length (issue 15).
+        return [], [
+            Rejected(m.group(0).strip(), m.end() - len(m.group(0).lstrip()), m.end(), "number_list", sentence)
+            for m in matches
+        ]
+    for m in matches:
         if not m.group("num").strip():
             continue
         s = _single(m)
         if s.value is None:
             continue
         inside = next((b for b in blocked if b[0] <= s.start < b[1]), None)
-        if inside is not None:
-            reason: RejectReason | None = inside[2]  # type: ignore[assignment]
+        reason: RejectReason | None
+        if not plausible("", s.value):
+            # 330 nines read as infinity: no unit can hold it, so it is not even classified.
+            reason = "implausible"
+        elif inside is not None:
+            reason = inside[2]  # type: ignore[assignment]
         else:
             reason = _reject_reason(text, s, m.group("num"))
         if reason:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from core.figures import Sentence
 
+from .budget import Budget
 from .names import Hit, Names
 
 _CAP = r"(?:[A-ZА-ЯЁІЇЄ][a-zа-яёіїєäöüéèçïß'’]+(?:[A-ZА-ЯЁ][a-zа-яё]+)*(?:-[A-ZА-ЯЁa-zа-яё]+)?|[A-ZА-ЯЁ]{2,6})"
@@ -182,6 +183,11 @@ def _surname_key(word: str) -> str:
     return re.sub(r"(?:ым|ой|ом|ем|ою|ей|ого|ому|а|у|е|ы|я|ю)$", "", word) if len(word) > 4 else word
 
 
+LOOKBACK = 60
+"""Sentences a pronoun or "the ministry" looks back for whom it means (articles name them
+within a few paragraphs)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Said:
     """Who stated the figures of one sentence: (offset in the sentence, speaker), in order.
@@ -265,7 +271,9 @@ class SpeakerTracker:
         """The person, organisation or outlet named last; known actors are looked for only
         here, when a pronoun or "the agency" asks, since most sentences never need them."""
         self._catch_up()
-        for i in range(len(self.seen) - 1, -1, -1):
+        # Within LOOKBACK sentences: a page naming no one would otherwise be read back to
+        # its start for every pronoun, quadratic in its length.
+        for i in range(len(self.seen) - 1, max(-1, len(self.seen) - 1 - LOOKBACK), -1):
             text, person = self.seen[i], self._people[i]
             hits = self._hits_of.get(i)
             if hits is None:
@@ -421,8 +429,11 @@ def _opens_quote(text: str) -> bool:
     return text.count("«") > text.count("»") or curly > 0 or text.count('"') % 2 == 1
 
 
-def attribute_sentences(text: str, sentences: Sequence[Sentence], names: Names) -> list[Said]:
-    """One `Said` per sentence of an article, in order (see the module docstring)."""
+def attribute_sentences(
+    text: str, sentences: Sequence[Sentence], names: Names, budget: Budget | None = None
+) -> list[Said]:
+    """One `Said` per sentence of an article, in order (see the module docstring); stops
+    with ExtractionBudgetExceeded when `budget` is spent."""
     tracker = SpeakerTracker(names, article=text)
     # Only a paragraph with a number has figures to attribute; the others are only remembered.
     numbered = {s.paragraph for s in sentences if _NUMBERISH.search(s.text)}
@@ -430,6 +441,8 @@ def attribute_sentences(text: str, sentences: Sequence[Sentence], names: Names) 
     numbered |= {p + d for p in numbered for d in (-1, 1)}
     own: list[Said] = []
     for s in sentences:
+        if budget is not None:
+            budget.check()
         tracker.offset = s.start
         own.append(tracker.attribute(s.text) if s.paragraph in numbered else Said())
         tracker.remember(s.text)

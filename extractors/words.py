@@ -234,7 +234,7 @@ def parse_word_number(words: str) -> float | None:
         if part in ("a", "one"):
             total += 1
         elif part in HUNDREDS:
-            total = max(total, 1) * 100
+            total = max(total, 1.0) * 100  # a float: 'hundred' repeated overflows to inf, not an error
         elif "-" in part:
             tens, unit = part.split("-", 1)
             total += _EN_TENS.get(tens, 0) + _EN_DIGIT.get(unit, 0)
