@@ -68,6 +68,22 @@ MAGNITUDES: dict[str, float] = {
     "milliard": 1e9,
     "milliards": 1e9,
     "milliarden": 1e9,
+    # Italian, Spanish, Romanian, Estonian: "100 mila", "70 mil", "50 de mii", "100 tuhat".
+    "mila": 1e3,
+    "mil": 1e3,
+    "mii": 1e3,
+    "de mii": 1e3,
+    "tuhat": 1e3,
+    "tuhande": 1e3,
+    "milioni": 1e6,
+    "millones": 1e6,
+    "millón": 1e6,
+    "milioane": 1e6,
+    "de milioane": 1e6,
+    "miljon": 1e6,
+    "miljonit": 1e6,
+    "miliardi": 1e9,
+    "mil millones": 1e9,
 }
 # Russian magnitudes take every case ("тысячах", "миллионом"): matched by stem.
 _MAGNITUDE_STEMS = {
@@ -104,7 +120,7 @@ MAGNITUDE = (
 )
 PERCENT = (
     r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|відсот\w*|Prozent|pour\s+cent|pourcent"
-    r"|procent\w*|proc\.)(?!\w))"
+    r"|procent\w*|proc\.|protsen\w*|per\s+cento|por\s+ciento|la\s+sut[ăa])(?!\w))"
 )
 CURRENCY_PREFIX = r"(?:US\$|\$|€|£|₽)"
 CURRENCY_SUFFIX = (
@@ -186,15 +202,32 @@ def _mention_matches(text: str, start: int, end: int, sentence: str) -> list[re.
 # numbers; "to"/"bis"/"à" join them alone or after "from"/"von"/"de"; "до" only after "от";
 # "and"/"und"/"et"/"и" only after "between"/"zwischen"/"entre"/"между".
 RANGE_DASHES = frozenset({"-", "–", "—", "--"})
-RANGE_TO = {"to": "from", "bis": "von", "à": "de", "a": "de", "до": "от"}
-RANGE_TO_ALONE = frozenset({"to", "bis", "à"})
+# Per joining word, the words that may open the range before the first number: Spanish and
+# Italian "de/da 150 a 300", Polish "od 150 do 300", Romanian "de la 150 la 300" (the word
+# before the first number is then "la").
+RANGE_TO = {
+    "to": ("from",),
+    "bis": ("von",),
+    "à": ("de",),
+    "a": ("de", "da"),
+    "до": ("от",),
+    "do": ("od",),
+    "la": ("la",),
+    "al": ("dal",),
+    "kuni": ("",),
+}
+# Estonian "70 000 kuni 100 000" needs no opening word.
+RANGE_TO_ALONE = frozenset({"to", "bis", "à", "kuni"})
 RANGE_AND = {"and": "between", "und": "zwischen", "et": "entre", "и": "между"}
 _RANGE_GLUE = re.compile(
     r"^(?:\s*(?:-|–|—|--)\s*|\s+(?:" + "|".join(sorted({*RANGE_TO, *RANGE_AND}, key=len, reverse=True)) + r")\s+)$",
     re.IGNORECASE,
 )
 _RANGE_LEAD = re.compile(
-    r"(?:^|(?<=\W))(?P<w>" + "|".join({*RANGE_TO.values(), *RANGE_AND.values()}) + r")\s*$", re.IGNORECASE
+    r"(?:^|(?<=\W))(?P<w>"
+    + "|".join({*(w for ws in RANGE_TO.values() for w in ws if w), *RANGE_AND.values()})
+    + r")\s*$",
+    re.IGNORECASE,
 )
 # "rose from 50 to 70", "est passé de 10 à 20", "вырос с 50 до 70": a change, not an interval.
 _CHANGE_BEFORE = re.compile(
@@ -276,6 +309,35 @@ QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
     ("environ", "approx"),
     ("près de", "approx"),
     ("presque", "approx"),
+    # Italian, Spanish, Polish, Romanian, Estonian.
+    ("fino a", "at_most"),
+    ("fino al", "at_most"),
+    ("fino ai", "at_most"),
+    ("più di", "at_least"),
+    ("oltre", "at_least"),
+    ("almeno", "at_least"),
+    ("quasi", "approx"),
+    ("hasta", "at_most"),
+    ("más de", "at_least"),
+    ("al menos", "at_least"),
+    ("unos", "approx"),
+    ("unas", "approx"),
+    ("cerca de", "approx"),
+    ("alrededor de", "approx"),
+    ("casi", "approx"),
+    ("co najmniej", "at_least"),
+    ("blisko", "approx"),
+    ("peste", "at_least"),
+    ("cel puţin", "at_least"),
+    ("cel puțin", "at_least"),
+    ("până la", "at_most"),
+    ("aproape", "approx"),
+    ("aproximativ", "approx"),
+    ("kuni", "at_most"),
+    ("umbes", "approx"),
+    ("ligi", "approx"),
+    ("üle", "at_least"),
+    ("vähemalt", "at_least"),
 )
 _QUALIFIER_RE = re.compile(
     r"(?:^|(?<=[\s(\"'«“]))(?P<q>"
@@ -504,7 +566,7 @@ def _range(text: str, a: _Single, b: _Single) -> Mention | None:
     if glue in RANGE_DASHES:
         pass
     elif glue in RANGE_TO:
-        if lead_word != RANGE_TO[glue] and not (glue in RANGE_TO_ALONE and lead_word is None):
+        if lead_word not in RANGE_TO[glue] and not (glue in RANGE_TO_ALONE and lead_word is None):
             return None
     elif RANGE_AND.get(glue) != lead_word:
         return None
@@ -516,6 +578,13 @@ def _range(text: str, a: _Single, b: _Single) -> Mention | None:
     low = a.value
     if a.magnitude == 1.0 and b.magnitude != 1.0 and a.value * b.magnitude <= high:
         low = a.value * b.magnitude
+    elif (
+        glue in RANGE_DASHES
+        and a.magnitude == b.magnitude == 1.0
+        and a.value < 1000
+        and high / 10 <= a.value * 1000 <= high
+    ):
+        low = a.value * 1000  # "70-100.000": the thousands are written once, on the second number
     if not low < high:
         return None
     start = a.start - (len(before[-14:]) - lead.start()) if lead else a.start

@@ -20,7 +20,7 @@ ABBREVIATIONS = frozenset(
     bzw z.b ca usw mio mrd tsd""".split()
 )
 _BOUNDARY = re.compile(
-    r"(?<=[.!?…])(?:[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]*[A-ZА-ЯЁ0-9])"
+    r"(?<=[.!?…])(?:[\"'”’»)\]]*\s+(?=[\"'“‘«„(\[]*[A-ZА-ЯЁ0-9])"
     # Scraped text sometimes loses the space: "...sagte er.Ursache sei..."
     r"|(?<=[a-zäöüßéèàа-яё]{3}[.!?])(?=[A-ZÄÖÜА-ЯЁ][a-zäöüßéèàа-яё]))"
 )
