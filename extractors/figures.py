@@ -95,6 +95,7 @@ class _Context:
     restates_departure: bool  # "That's 100,000 people." right after a departure of IT people
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
+    it_counted_before: bool  # the last sentence with a number, a few sentences back at most, was about IT people
 
 
 def _clause_spans(sentence: str) -> list[tuple[int, int]]:
@@ -250,6 +251,19 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     kind = _subject_kind(ctx.subject, cues, ctx.lead)
     if kind == "people" and (ctx.it_wave or ctx.restates_departure) and not cues.has("country", ctx.subject):
         kind = "it"  # "50,000 people left in the first wave", the wave being one of IT specialists
+    if (
+        kind == "people"
+        and not ctx.sentence_it
+        and ctx.it_counted_before
+        and not cues.has("population", ctx.subject)
+        and not cues.has("country", ctx.subject)
+        and not _GENERAL.search(ctx.clause)
+        and (cues.has("departure", ctx.segment) or cues.has("wave", ctx.segment))
+    ):
+        # "N people left" right after a count of IT people: "people" is only the counter word
+        # ("человек", "Personen"), and the people counted are those IT people; "Russians",
+        # "citizens", "overall" or a country in the noun phrase say the count is everyone.
+        kind = "it"
     if kind == "people" and _APPOSITION.search(ctx.lead):
         kind = "worker"  # "10% of the IT workforce, or about 50,000 people": the same group
     if (
@@ -432,6 +446,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
     figures: list[Figure] = []
     rejected: list[Rejected] = []
     previous_it = False
+    it_counted_at = -9  # the index of the last sentence with a number, if it was about IT people
     previous_departure = False
     asked: str | None = None
     # A paragraph that names a wave of leaving and counts IT people ties the article's waves to IT.
@@ -499,6 +514,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 restates,
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
+                it_counted_at >= index - 3,
             )
             decided = classify(m, ctx, cues)
             if decided is None:
@@ -526,6 +542,8 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 )
             )
         previous_it = sentence_it
+        if mentions:
+            it_counted_at = index if sentence_it else -9
         previous_departure = bool(mentions) and (cues.has("departure", s.text) or asked == "departure")
         # A question's movement carries into the answer that follows it, and no further.
         asked = _asked(s.text, cues) if s.text.rstrip("\"'”»").endswith("?") else None

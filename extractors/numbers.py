@@ -383,7 +383,9 @@ _YEAR_PHRASE_AFTER = re.compile(r"^\s*(?:г\.|гг\.|год\w*|году)", re.IG
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|ru|org|net|io)/\S*", re.IGNORECASE)
 _PHONE_RE = re.compile(r"\+\d[\d ()\-]{7,}\d|\(\d{3}\)\s?\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b")
 _DATE_RE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
-_HALF_PERIOD = re.compile(r"\b(?:first|second|1st|2nd|latter|former)\s+half$", re.IGNORECASE)
+_HALF_PERIOD = re.compile(
+    r"(?:\b(?:first|second|1st|2nd|latter|former)\s+half|(?:перв|втор)\w+\s+половин\w*)$", re.IGNORECASE
+)
 _HALF_DURATION = re.compile(r"^\s+(?:an?\s+)?(?:hour|day|week|month|year|century|decade)\b", re.IGNORECASE)
 # URLs, phone numbers and numeric dates, in one scan; the group name is the reject reason.
 _BLOCKED_RE = re.compile(
@@ -469,7 +471,9 @@ def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
     lead_kind = lead.lastgroup if lead else None
     if lead_kind == "vague":
         return "vague"
-    if raw_num.lower().endswith("half") and (_HALF_PERIOD.search(before + raw_num) or _HALF_DURATION.match(after)):
+    if raw_num.lower().endswith(("half", "половины")) and (
+        _HALF_PERIOD.search(before + raw_num) or _HALF_DURATION.match(after)
+    ):
         return "date"  # "the first half of 2022", "half an hour"
     if _AGE_AFTER.match(after) or lead_kind == "age" or (plain_integer and _DECADE_AFTER.match(after)):
         return "age"
