@@ -70,6 +70,8 @@ _RESTATEMENT = re.compile(
     r"cela représente|soit|c[’']est)\b",
     re.IGNORECASE,
 )
+# A place named as where people left from: "из Беларуси", "from Belarus", "aus der Ukraine".
+_ORIGIN = re.compile(r"(?<!\w)(?:из|from|out of|aus(?:\s+der)?|din|desde)\s+(?P<place>\w+)", re.IGNORECASE)
 _PLAUSIBLE_BARE_COUNT = 1000
 _SMALLEST_HEAD_COUNT = 100  # fewer people than this is an anecdote, not a figure of the topic  # a bare number below this, with no counted noun, is not a head count
 
@@ -95,7 +97,8 @@ class _Context:
     restates_departure: bool  # "That's 100,000 people." right after a departure of IT people
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
-    it_counted_before: bool  # the last sentence with a number, a few sentences back at most, was about IT people
+    previous: str  # the sentence before, for "их число" (their number): the group and movement it named
+    it_counted_before: bool  # the last sentence with a number, a few back at most, counted IT people, or the next says they are IT people
 
 
 def _clause_spans(sentence: str) -> list[tuple[int, int]]:
@@ -119,6 +122,12 @@ def _segment(sentence: str, spans: list[tuple[int, int, int, int]], i: int, base
     start, end, clause_start, clause_end = spans[i]
     left = max([clause_start] + [e for s, e, c, _ in spans[:i] if c == clause_start])
     right = min([clause_end] + [s for s, e, c, _ in spans[i + 1 :] if c == clause_start])
+    if right < clause_end:
+        # Another number follows in the clause: "50,000 had left by April, predicting that the
+        # number would rise to 100,000": past a comma, the words are the next number's.
+        comma = sentence.find(", ", end, right)
+        if comma >= 0:
+            right = comma
     if base[0] < base[1]:
         return sentence[left : base[0]] + " " + sentence[base[1] : right]
     return sentence[left:right]
@@ -264,6 +273,8 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         # ("человек", "Personen"), and the people counted are those IT people; "Russians",
         # "citizens", "overall" or a country in the noun phrase say the count is everyone.
         kind = "it"
+    if kind in ("none", "people") and not ctx.subject.strip() and cues.has("anaphora", ctx.before):
+        kind = "anaphora"  # "в апреле их число может достичь ста тысяч": their number
     if kind == "people" and _APPOSITION.search(ctx.lead):
         kind = "worker"  # "10% of the IT workforce, or about 50,000 people": the same group
     if (
@@ -308,7 +319,12 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     it_ctx = (
         kind == "it"
         or (kind == "anaphora" and (ctx.sentence_it or ctx.previous_it))
+        # "80% of them" a few sentences after a count of IT people; "half of those who left"
+        # names its own group (everyone who left), so only a bare pronoun reaches that far.
+        or (kind == "anaphora" and ctx.it_counted_before and not cues.has("departure", ctx.subject + " " + ctx.lead))
         or (kind in ("worker", "none") and (ctx.sentence_it or ctx.previous_it))
+        # "Another 70,000 specialists may follow" a few sentences after a count of IT people.
+        or (kind == "worker" and ctx.it_counted_before)
         # A bare count of departures in an article whose headline is about IT people.
         or (kind == "none" and not m.percent and ctx.article_it and cues.has("departure", ctx.clause))
     )
@@ -317,7 +333,11 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     # to leave" is one past figure and one forecast. The words between the neighbouring
     # numbers of the clause are that number's; a base ("of those who left") is not.
     own = ctx.segment
-    negated = cues.has("negation", own)
+    # A negation belongs to the return it denies: in the number's own words, or in the clause
+    # when the return is said only there ("100,000 left and did not return, or 10%").
+    negated = cues.has("negation", own) or (
+        not cues.has("returned", own) and cues.has("returned", clause) and cues.has("negation", clause)
+    )
     forecast = cues.has("forecast", own) or cues.future_tense(own)
     intention = cues.has("intention", own)
     # Attachment: of the movement and stock cues in the clause, the one nearest the number
@@ -339,6 +359,7 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         # stock said in the number's own segment is not the movement of its neighbour's.
         ("workforce" if not m.percent and own != clause and not own_moves and cues.has("workforce", own) else None)
         or _nearest(ctx, cues, _MOVES)
+        or ("departure" if cues.has("wave", own) else None)  # "the first wave was 50-70 thousand"
         or ("workforce" if cues.has("workforce", predicate) else None)
         or ctx.asked  # the answer to "How many IT specialists left?" has no verb of its own
         or ("departure" if ctx.restates_departure and not own_moves else None)
@@ -351,6 +372,9 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
             base = ctx.clause[ctx.base[0] : ctx.base[1]]
             forecast = cues.has("forecast", base) or cues.future_tense(base)
             negated = False
+    if kind == "anaphora" and near in (None, "workforce") and not m.percent and ctx.previous:
+        # "Their number may reach 100,000": the number of those the sentence before saw move.
+        near = next((g for g in _MOVES if cues.has(g, ctx.previous)), near)
     if not it_ctx and kind in ("none", "worker") and not m.percent and ctx.article_it and near == "shortage":
         it_ctx = True  # "the need is put at 170,000 specialists" in an article headed by IT people
     if near == "returned" and negated:
@@ -460,6 +484,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         if deadline is not None and time.monotonic() > deadline:
             raise ExtractionBudgetExceeded(budget or 0.0)
         mentions, dropped = find_mentions(text, s.start, s.end)
+        figures_before = len(figures)
         rejected.extend(dropped)
         sentence_it = cues.has("it_subject", s.text) and not _IT_DENIED.search(s.text)
         if not it_waves and sentence_it and mentions:
@@ -478,8 +503,26 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
             # "2% of developers from Poland moved, while 1% deleted their data": the same group.
             if foreign[i - 1] and not subjects[i]:
                 foreign[i] = True
+        if mentions and not cues.has("country", s.text):
+            # "Ukrainians have fled the country. ... 16% of the tech workforce left the country":
+            # a sentence naming no country is about the one its paragraph named before.
+            prev = sentences[index - 1] if index else None
+            if prev is not None and prev.paragraph == s.paragraph and _names_other_country(prev.text, cues):
+                foreign = [True] * len(mentions)
+        if mentions and any(cues.has("other_country", o.group("place")) for o in _ORIGIN.finditer(s.text)):
+            if not cues.has("country", s.text):
+                foreign = [True] * len(mentions)  # "из Беларуси уехало 5 тысяч": leaving another country
         it_counted = [_subject_kind(sub, cues) == "it" for sub in subjects]
         restates = bool(mentions) and previous_departure and previous_it and bool(_RESTATEMENT.match(s.text))
+        # "N people will leave. These are IT specialists alone.": the next sentence says who they are.
+        following = sentences[index + 1] if mentions and index + 1 < len(sentences) else None
+        it_named_next = bool(
+            following
+            and following.paragraph == s.paragraph
+            and _RESTATEMENT.match(following.text)
+            and _IT_IDENTITY.search(following.text)
+            and cues.has("it_subject", following.text)
+        )
         # Each number's offsets in the sentence and its clause's there.
         sentence_clauses = _clause_spans(s.text) if mentions else []
         spans = [
@@ -514,7 +557,8 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 restates,
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
-                it_counted_at >= index - 3,
+                sentences[index - 1].text if index else "",
+                it_counted_at >= index - 3 or it_named_next,
             )
             decided = classify(m, ctx, cues)
             if decided is None:
@@ -542,8 +586,15 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 )
             )
         previous_it = sentence_it
-        if mentions:
-            it_counted_at = index if sentence_it else -9
+        # The last count of the topic: of IT people (named here, or "people" that an earlier
+        # count made IT people), or of everyone; numbers that are no figure ("two waves") leave it.
+        new = figures[figures_before:]
+        if any(f.metric.startswith("it_") for f in new) or (
+            sentence_it and any(f.unit in ("people", "percent") for f in new)
+        ):
+            it_counted_at = index
+        elif any(f.metric != "other" for f in new):
+            it_counted_at = -9
         previous_departure = bool(mentions) and (cues.has("departure", s.text) or asked == "departure")
         # A question's movement carries into the answer that follows it, and no further.
         asked = _asked(s.text, cues) if s.text.rstrip("\"'”»").endswith("?") else None
