@@ -72,6 +72,11 @@ _RESTATEMENT = re.compile(
 )
 # A place named as where people left from: "из Беларуси", "from Belarus", "aus der Ukraine".
 _ORIGIN = re.compile(r"(?<!\w)(?:из|from|out of|aus(?:\s+der)?|din|desde)\s+(?P<place>\w+)", re.IGNORECASE)
+# "1.2 million more than last year", "на 20 тысяч больше, чем": a difference, not a count.
+_DIFFERENCE_AFTER = re.compile(
+    r"^\s*(?:more|fewer|less|больше|меньше|mehr|weniger|de\s+plus|de\s+moins)\s*,?\s+(?:than|чем|als|que|qu['’])(?!\w)",
+    re.IGNORECASE,
+)
 _PLAUSIBLE_BARE_COUNT = 1000
 _SMALLEST_HEAD_COUNT = 100  # fewer people than this is an anecdote, not a figure of the topic  # a bare number below this, with no counted noun, is not a head count
 
@@ -297,6 +302,8 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     relevant = any(cues.has(g, ctx.sentence) for g in ("it_subject", "departure", "returned", "remote", "shortage"))
     if m.currency:
         return ("other", "money") if relevant else None
+    if _DIFFERENCE_AFTER.match(ctx.clause[ctx.num[1] :]):
+        return ("other", "percent" if m.percent else "people" if kind != "thing" else "count") if relevant else None
     if m.value is not None and m.value <= 0:
         return ("other", "percent" if m.percent else "count") if relevant else None  # none is not a figure
     count_unit: Unit = "people" if kind in ("it", "people", "worker") else "count"

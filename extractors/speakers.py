@@ -92,13 +92,18 @@ _CLAUSE_VERB = re.compile(r"\s+(?:was|is|were|are|had|has|have|would|will|could|
 _QUOTED_NAME = re.compile(r"«(?P<name>[A-ZА-ЯЁ][^«»]{1,30})»")
 _PERSON_PRONOUN = re.compile(
     r"(?<!\w)(?:(?:he|she)\s+(?:\w+ly\s+)?(?:said|says|added|told|wrote|explained|estimated|estimates|noted|believes|expects|predicted|predicts|reckons)|"
-    r"the\s+minister\s+(?:also\s+)?(?:said|says|added|notes|noted|estimated)|"
+    # "the minister said", "says the economist": a person named before by a title.
+    r"the\s+(?:minister|economist|expert|analyst|official|director|professor|researcher|chairman|founder)\s+"
+    r"(?:also\s+)?(?:said|says|added|notes|noted|estimated|estimates|explained)|"
+    r"(?:said|says|added|noted|explained)\s+the\s+(?:minister|economist|expert|analyst|official|director|professor|"
+    r"researcher|chairman|founder)|"
     r"(?:он|она)\s+(?:также\s+)?(?:сказал|заявил|добавил|отметил|уточнил|пояснил|оценил|оценива|считает|полагает|прогнозир|подчеркнул|рассказал|сообщил)\w*|по\s+(?:его|её|ее)\s+(?:словам|данным|оценке|оценкам)|"
     r"(?:sagte|erklärte|beteuerte|fügte|führte|betonte|räumte|schätzte)\s+(?:er|sie)|(?:a-t-il|a-t-elle)|"
     r"(?:за\s+його\s+словами)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлении|докладе|интервью)|"
     r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|according\s+to\s+(?:him|her)|selon\s+(?:lui|elle)|laut\s+(?:ihm|ihr)|"
     r"(?:ha\s+(?:affermato|detto|aggiunto)\s+il\s+ministro)|secondo\s+lui|según\s+él|(?:według|zdaniem)\s+niego|"
-    r"(?:conform|potrivit)\s+\w+\s+sale|tema\s+(?:sõnul|hinnangul))(?!\w)",
+    r"(?:conform|potrivit)\s+\w+\s+sale|tema\s+(?:sõnul|hinnangul)|(?:ta|tema)\s+(?:ütles|märkis|lisas|teatas|hindas)|"
+    r"(?:powiedział|dodał|zaznaczył)\s+on|(?:ha\s+)?(?:aggiunto|spiegato)\s+lui)(?!\w)",
 )  # this and the next three: lower case, run on the lower-cased sentence
 _ORG_ANAPHORA = re.compile(
     r"(?<!\w)(?:(?:по\s+данным|по\s+оценкам|по\s+словам|согласно\s+данным)\s+(?:ведомства|министерства|ассоциации|службы)|"

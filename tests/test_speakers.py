@@ -129,6 +129,11 @@ def test_pronouns_and_surnames_point_to_the_person_named_before():
     assert speakers(text)[1:] == [("Lena Marsh",), ("Lena Marsh",)]
     ru = "Иван Смирнов выступил на форуме.\nПо его словам, уехали 5 тысяч инженеров."
     assert speakers(ru)[1] == ("Иван Смирнов",)
+    # A person named before by a title: "says the economist"; Estonian "ta märkis".
+    text = "Economist Lena Marsh studies migration.\nRussia lacks 5,000 engineers, says the economist."
+    assert speakers(text)[1] == ("Lena Marsh",)
+    et = "Anna Belova rääkis ajakirjanikele. Ta märkis, et välismaal on 5000 inseneri."
+    assert speakers(et)[1] == ("Anna Belova",)
     # A pronoun with any speech verb: "он оценивает".
     ru = "Иван Смирнов выступил на форуме. Число уехавших он оценивает в 5 тысяч инженеров."
     assert speakers(ru)[1] == ("Иван Смирнов",)
