@@ -25,6 +25,7 @@ _CLAUSE_BREAK = re.compile(
     r"|\s(?:тогда как|в то время как|тоді як)\s|,\s+(?:während|aber|doch|alors que|tandis que|mais)\s",
     re.IGNORECASE,
 )
+_PREDICATE_DASH = re.compile(r"^\s+[—–]\s+")
 _SUBJECT_END = re.compile(r"[,.;:()\[\]—–\"“”«»!?]| -- | - ")
 _FURNITURE = re.compile(
     r"^\W*(?:related(?:\s+\w+)?\s*:|read\s+(?:more|also)\b|see\s+also\b|читайте\s+также|смотрите\s+также|advertisement\b|subscribe\b)",
@@ -141,8 +142,14 @@ def _segment(sentence: str, spans: list[tuple[int, int, int, int]], i: int, base
 def _subject_after(sentence: str, offset: int, cues: Cues) -> str:
     """The counted noun phrase right after the number ("IT specialists", "of them"), or ""."""
     rest = sentence[offset:]
+    dash = _PREDICATE_DASH.match(rest)
+    if dash:
+        # "50-70 тысяч — ИТ-специалисты": the noun after a dash says what the number is.
+        rest = rest[dash.end() :]
     m = _SUBJECT_END.search(rest)
     head = " ".join((rest[: m.start()] if m else rest).split()[:5])
+    if dash and not cues.has("it_subject", " ".join(head.split()[:2])):
+        return ""
     end = 0
     for group in ("it_subject", "general_people", "worker_nouns", "things", "anaphora", "workforce"):
         for hit in cues.finditer(group, head):
@@ -510,14 +517,19 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
             # "2% of developers from Poland moved, while 1% deleted their data": the same group.
             if foreign[i - 1] and not subjects[i]:
                 foreign[i] = True
-        if mentions and not cues.has("country", s.text):
+        # Country names are matched as written (no lemmas: their prefixes cover the cases).
+        if mentions and not cues.search("country", s.text):
             # "Ukrainians have fled the country. ... 16% of the tech workforce left the country":
             # a sentence naming no country is about the one its paragraph named before.
             prev = sentences[index - 1] if index else None
-            if prev is not None and prev.paragraph == s.paragraph and _names_other_country(prev.text, cues):
+            if (
+                prev is not None
+                and prev.paragraph == s.paragraph
+                and cues.search("other_country", prev.text)
+                and not cues.search("country", prev.text)
+            ):
                 foreign = [True] * len(mentions)
-        if mentions and any(cues.has("other_country", o.group("place")) for o in _ORIGIN.finditer(s.text)):
-            if not cues.has("country", s.text):
+            elif any(cues.search("other_country", o.group("place")) for o in _ORIGIN.finditer(s.text)):
                 foreign = [True] * len(mentions)  # "из Беларуси уехало 5 тысяч": leaving another country
         it_counted = [_subject_kind(sub, cues) == "it" for sub in subjects]
         restates = bool(mentions) and previous_departure and previous_it and bool(_RESTATEMENT.match(s.text))

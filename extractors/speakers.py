@@ -130,7 +130,7 @@ _OUTLET_ANAPHORA = re.compile(
 )
 _QUOTED = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"")
 _COLLECTIVE = re.compile(
-    r"(?<!\w)the\s+(?P<name>government|ministry|kremlin|authorities)\s+(?:\w+ly\s+)?(?:estimates|estimated|said|says|reported|believes)(?!\w)"
+    r"(?<!\w)the\s+(?P<name>government|kremlin|authorities)\s+(?:\w+ly\s+)?(?:estimates|estimated|said|says|reported|believes)(?!\w)"
 )
 # "Об этом сообщил X": the sentence names the speaker of the one before it.
 # "Об этом сообщил X", "This forecast was made by X": the sentence names the speaker of the one before.
@@ -151,7 +151,8 @@ _ANY_CUE = re.compile(
 _CYRILLIC = re.compile(r"[а-яё]")
 _NUMBERISH = re.compile(
     r"\d|[Pp]ercent|[Pp]rozent|[Pp]roz|[Мм]иллион|[Мм]ільйон|[Mm]illion|[Mm]illi|[Tt]housand|[Tt]ausend|"
-    r"[Hh]undert|[Hh]undred|тысяч|тисяч|процент|сотн|mille|cent|трет|четверт|половин|third|quarter|half|[Dd]rittel|[Hh]älfte|tiers|moitié"
+    r"[Hh]undert|[Hh]undred|тысяч|тисяч|[Пп]роцент|сотн|mille|cent|[Тт]рет|[Чч]етверт|[Пп]оловин|[Кк]ажд|third|[Qq]uarter|[Hh]alf|"
+    r"[Dd]rittel|[Hh]älfte|tiers|moitié|[Pp]rotsen|[Pp]rocent|sută|tuhat|[Tt]ys|[Mm]ilion|[Mm]iljon|milioane|mila\b|mii\b"
 )
 _NEAR_CUE = 50  # an actor this far (characters) from a speech cue can be its speaker
 # A headline "Минцифры: ..." or "Shadayev: ...": who speaks, then a colon.

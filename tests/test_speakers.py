@@ -117,6 +117,15 @@ def test_a_quote_takes_the_speaker_named_where_it_closes():
     assert speakers(text) == [("Anna Belova",), ("Anna Belova",)]
 
 
+def test_a_paragraph_whose_only_number_is_a_capitalised_word_is_attributed():
+    assert speakers("Треть уехавших инженеров вернулась, заявил Орлов.") == [("Pavel Orlov",)]
+    assert speakers("Kümme protsenti inseneridest on lahkunud, ütles Belova.") == [("Anna Belova",)]
+
+
+def test_the_ministry_named_by_no_organisation_is_no_speaker():
+    assert speakers("About 5,000 engineers left, the ministry said.") == [(None,)]
+
+
 def test_ob_etom_names_the_speaker_of_the_sentence_before():
     text = "Из страны уехали 5 тысяч инженеров. Об этом сообщила Анна Белова."
     assert speakers(text)[0] == ("Anna Belova",)
