@@ -84,6 +84,12 @@ MAGNITUDES: dict[str, float] = {
     "miljonit": 1e6,
     "miliardi": 1e9,
     "mil millones": 1e9,
+    # Slovak, Czech, Hungarian: "100 tisíc", "70 tis.", "100 ezer", "1,2 millió".
+    "tisíc": 1e3,
+    "tis": 1e3,
+    "ezer": 1e3,
+    "millió": 1e6,
+    "milliárd": 1e9,
 }
 # Russian magnitudes take every case ("тысячах", "миллионом"): matched by stem.
 _MAGNITUDE_STEMS = {
@@ -95,9 +101,10 @@ _MAGNITUDE_STEMS = {
     "мільярд": 1e9,
     "tysi": 1e3,  # Polish tysiąc, tysięcy
     "milion": 1e6,
+    "milión": 1e6,  # Slovak milión, miliónov
     "miliard": 1e9,
 }
-_ABBREVIATED = ("тыс", "тис", "tys", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
+_ABBREVIATED = ("тыс", "тис", "tys", "tis", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
 _MAG_WORDS = [
     *(rf"{stem}\w*" for stem in _MAGNITUDE_STEMS),
     *sorted((k for k in MAGNITUDES if len(k) > 1 and k not in _ABBREVIATED), key=len, reverse=True),
@@ -338,6 +345,24 @@ QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
     ("ligi", "approx"),
     ("üle", "at_least"),
     ("vähemalt", "at_least"),
+    # Hungarian, Slovak, Czech, Ukrainian.
+    ("körülbelül", "approx"),
+    ("mintegy", "approx"),
+    ("közel", "approx"),
+    ("több mint", "at_least"),
+    ("legalább", "at_least"),
+    ("akár", "at_most"),
+    ("približne", "approx"),
+    ("přibližně", "approx"),
+    ("takmer", "approx"),
+    ("téměř", "approx"),
+    ("viac ako", "at_least"),
+    ("vyše", "at_least"),
+    ("více než", "at_least"),
+    ("nejméně", "at_least"),
+    ("najmenej", "at_least"),
+    ("приблизно", "approx"),
+    ("щонайменше", "at_least"),
 )
 _QUALIFIER_RE = re.compile(
     r"(?:^|(?<=[\s(\"'«“]))(?P<q>"

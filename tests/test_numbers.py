@@ -85,6 +85,10 @@ def test_parse_digits(raw, magnitude, value):
         ("30 000 kuni 50 000", 40000, 30000, 50000, "range", False),
         ("kuni kümme protsenti", 10, None, 10, "at_most", True),
         ("umbes 60 000", 60000, 60000, 60000, "approx", False),
+        ("približne 60 tisíc", 60000, 60000, 60000, "approx", False),
+        ("20 tis.", 20000, 20000, 20000, "exact", False),
+        ("körülbelül 70 ezer", 70000, 70000, 70000, "approx", False),
+        ("1,2 millió", 1.2e6, 1.2e6, 1.2e6, "exact", False),
     ],
 )
 def test_mentions(text, value, low, high, qualifier, percent):
