@@ -37,6 +37,7 @@ SAME_SPEAKER = {
     "Служба внешней разведки Украины": "Foreign Intelligence Service of Ukraine",
     "Служба зовнішньої розвідки України": "Foreign Intelligence Service of Ukraine",
     "Forbes Russia": "Forbes",
+    "Russian government": "government estimate",
 }
 
 

@@ -31,6 +31,7 @@ CUE_GROUPS: tuple[str, ...] = (
     "other_country",  # another country's own workforce or shortage is not the topic's
     "country",  # the topic's country, for article relevance
     "wave",  # "the first wave": an episode of leaving that an article may tie to IT people
+    "population",  # of general_people, those that name the country's people at large: "Russians", "россиян"
 )
 
 CORE_METRICS: tuple[str, ...] = (

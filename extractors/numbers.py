@@ -68,6 +68,28 @@ MAGNITUDES: dict[str, float] = {
     "milliard": 1e9,
     "milliards": 1e9,
     "milliarden": 1e9,
+    # Italian, Spanish, Romanian, Estonian: "100 mila", "70 mil", "50 de mii", "100 tuhat".
+    "mila": 1e3,
+    "mil": 1e3,
+    "mii": 1e3,
+    "de mii": 1e3,
+    "tuhat": 1e3,
+    "tuhande": 1e3,
+    "milioni": 1e6,
+    "millones": 1e6,
+    "millón": 1e6,
+    "milioane": 1e6,
+    "de milioane": 1e6,
+    "miljon": 1e6,
+    "miljonit": 1e6,
+    "miliardi": 1e9,
+    "mil millones": 1e9,
+    # Slovak, Czech, Hungarian: "100 tisíc", "70 tis.", "100 ezer", "1,2 millió".
+    "tisíc": 1e3,
+    "tis": 1e3,
+    "ezer": 1e3,
+    "millió": 1e6,
+    "milliárd": 1e9,
 }
 # Russian magnitudes take every case ("тысячах", "миллионом"): matched by stem.
 _MAGNITUDE_STEMS = {
@@ -79,9 +101,10 @@ _MAGNITUDE_STEMS = {
     "мільярд": 1e9,
     "tysi": 1e3,  # Polish tysiąc, tysięcy
     "milion": 1e6,
+    "milión": 1e6,  # Slovak milión, miliónov
     "miliard": 1e9,
 }
-_ABBREVIATED = ("тыс", "тис", "tys", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
+_ABBREVIATED = ("тыс", "тис", "tys", "tis", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
 _MAG_WORDS = [
     *(rf"{stem}\w*" for stem in _MAGNITUDE_STEMS),
     *sorted((k for k in MAGNITUDES if len(k) > 1 and k not in _ABBREVIATED), key=len, reverse=True),
@@ -104,7 +127,7 @@ MAGNITUDE = (
 )
 PERCENT = (
     r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|відсот\w*|Prozent|pour\s+cent|pourcent"
-    r"|procent\w*|proc\.)(?!\w))"
+    r"|procent\w*|proc\.|protsen\w*|per\s+cento|por\s+ciento|la\s+sut[ăa])(?!\w))"
 )
 CURRENCY_PREFIX = r"(?:US\$|\$|€|£|₽)"
 CURRENCY_SUFFIX = (
@@ -190,15 +213,32 @@ def _mention_matches(text: str, start: int, end: int, sentence: str) -> list[re.
 # numbers; "to"/"bis"/"à" join them alone or after "from"/"von"/"de"; "до" only after "от";
 # "and"/"und"/"et"/"и" only after "between"/"zwischen"/"entre"/"между".
 RANGE_DASHES = frozenset({"-", "–", "—", "--"})
-RANGE_TO = {"to": "from", "bis": "von", "à": "de", "a": "de", "до": "от"}
-RANGE_TO_ALONE = frozenset({"to", "bis", "à"})
+# Per joining word, the words that may open the range before the first number: Spanish and
+# Italian "de/da 150 a 300", Polish "od 150 do 300", Romanian "de la 150 la 300" (the word
+# before the first number is then "la").
+RANGE_TO = {
+    "to": ("from",),
+    "bis": ("von",),
+    "à": ("de",),
+    "a": ("de", "da"),
+    "до": ("от",),
+    "do": ("od",),
+    "la": ("la",),
+    "al": ("dal",),
+    "kuni": ("",),
+}
+# Estonian "70 000 kuni 100 000" needs no opening word.
+RANGE_TO_ALONE = frozenset({"to", "bis", "à", "kuni"})
 RANGE_AND = {"and": "between", "und": "zwischen", "et": "entre", "и": "между"}
 _RANGE_GLUE = re.compile(
     r"^(?:\s*(?:-|–|—|--)\s*|\s+(?:" + "|".join(sorted({*RANGE_TO, *RANGE_AND}, key=len, reverse=True)) + r")\s+)$",
     re.IGNORECASE,
 )
 _RANGE_LEAD = re.compile(
-    r"(?:^|(?<=\W))(?P<w>" + "|".join({*RANGE_TO.values(), *RANGE_AND.values()}) + r")\s*$", re.IGNORECASE
+    r"(?:^|(?<=\W))(?P<w>"
+    + "|".join({*(w for ws in RANGE_TO.values() for w in ws if w), *RANGE_AND.values()})
+    + r")\s*$",
+    re.IGNORECASE,
 )
 # "rose from 50 to 70", "est passé de 10 à 20", "вырос с 50 до 70": a change, not an interval.
 _CHANGE_BEFORE = re.compile(
@@ -280,6 +320,53 @@ QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
     ("environ", "approx"),
     ("près de", "approx"),
     ("presque", "approx"),
+    # Italian, Spanish, Polish, Romanian, Estonian.
+    ("fino a", "at_most"),
+    ("fino al", "at_most"),
+    ("fino ai", "at_most"),
+    ("più di", "at_least"),
+    ("oltre", "at_least"),
+    ("almeno", "at_least"),
+    ("quasi", "approx"),
+    ("hasta", "at_most"),
+    ("más de", "at_least"),
+    ("al menos", "at_least"),
+    ("unos", "approx"),
+    ("unas", "approx"),
+    ("cerca de", "approx"),
+    ("alrededor de", "approx"),
+    ("casi", "approx"),
+    ("co najmniej", "at_least"),
+    ("blisko", "approx"),
+    ("peste", "at_least"),
+    ("cel puţin", "at_least"),
+    ("cel puțin", "at_least"),
+    ("până la", "at_most"),
+    ("aproape", "approx"),
+    ("aproximativ", "approx"),
+    ("kuni", "at_most"),
+    ("umbes", "approx"),
+    ("ligi", "approx"),
+    ("üle", "at_least"),
+    ("vähemalt", "at_least"),
+    # Hungarian, Slovak, Czech, Ukrainian.
+    ("körülbelül", "approx"),
+    ("mintegy", "approx"),
+    ("közel", "approx"),
+    ("több mint", "at_least"),
+    ("legalább", "at_least"),
+    ("akár", "at_most"),
+    ("približne", "approx"),
+    ("přibližně", "approx"),
+    ("takmer", "approx"),
+    ("téměř", "approx"),
+    ("viac ako", "at_least"),
+    ("vyše", "at_least"),
+    ("více než", "at_least"),
+    ("nejméně", "at_least"),
+    ("najmenej", "at_least"),
+    ("приблизно", "approx"),
+    ("щонайменше", "at_least"),
 )
 _QUALIFIER_RE = re.compile(
     r"(?:^|(?<=[\s(\"'«“]))(?P<q>"
@@ -331,7 +418,9 @@ _URL_RE = re.compile(
 )
 _PHONE_RE = re.compile(r"\+\d[\d ()\-]{7,}\d|\(\d{3}\)\s?\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b")
 _DATE_RE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
-_HALF_PERIOD = re.compile(r"\b(?:first|second|1st|2nd|latter|former)\s+half$", re.IGNORECASE)
+_HALF_PERIOD = re.compile(
+    r"(?:\b(?:first|second|1st|2nd|latter|former)\s+half|(?:перв|втор)\w+\s+половин\w*)$", re.IGNORECASE
+)
 _HALF_DURATION = re.compile(r"^\s+(?:an?\s+)?(?:hour|day|week|month|year|century|decade)\b", re.IGNORECASE)
 # URLs, phone numbers and numeric dates, in one scan; the group name is the reject reason.
 _BLOCKED_RE = re.compile(
@@ -420,7 +509,9 @@ def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
     lead_kind = lead.lastgroup if lead else None
     if lead_kind == "vague":
         return "vague"
-    if raw_num.lower().endswith("half") and (_HALF_PERIOD.search(before + raw_num) or _HALF_DURATION.match(after)):
+    if raw_num.lower().endswith(("half", "половины")) and (
+        _HALF_PERIOD.search(before + raw_num) or _HALF_DURATION.match(after)
+    ):
         return "date"  # "the first half of 2022", "half an hour"
     if _AGE_AFTER.match(after) or lead_kind == "age" or (plain_integer and _DECADE_AFTER.match(after)):
         return "age"
@@ -533,7 +624,7 @@ def _range(text: str, a: _Single, b: _Single) -> Mention | None:
     if glue in RANGE_DASHES:
         pass
     elif glue in RANGE_TO:
-        if lead_word != RANGE_TO[glue] and not (glue in RANGE_TO_ALONE and lead_word is None):
+        if lead_word not in RANGE_TO[glue] and not (glue in RANGE_TO_ALONE and lead_word is None):
             return None
     elif RANGE_AND.get(glue) != lead_word:
         return None
@@ -545,6 +636,13 @@ def _range(text: str, a: _Single, b: _Single) -> Mention | None:
     low = a.value
     if a.magnitude == 1.0 and b.magnitude != 1.0 and a.value * b.magnitude <= high:
         low = a.value * b.magnitude
+    elif (
+        glue in RANGE_DASHES
+        and a.magnitude == b.magnitude == 1.0
+        and a.value < 1000
+        and high / 10 <= a.value * 1000 <= high
+    ):
+        low = a.value * 1000  # "70-100.000": the thousands are written once, on the second number
     if not low < high:
         return None
     start = a.start - (len(before[-14:]) - lead.start()) if lead else a.start

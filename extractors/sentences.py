@@ -29,7 +29,7 @@ MAX_SENTENCE = 1000
 MAX_PARAGRAPH = 40
 """Sentences: a longer paragraph is read as several (real ones have up to 12)."""
 _BOUNDARY = re.compile(
-    r"(?<=[.!?…])(?:[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]*[A-ZА-ЯЁ0-9])"
+    r"(?<=[.!?…])(?:[\"'”’»)\]]*\s+(?=[\"'“‘«„(\[]*[A-ZА-ЯЁ0-9])"
     # Scraped text sometimes loses the space: "...sagte er.Ursache sei..."
     r"|(?<=[a-zäöüßéèàа-яё]{3}[.!?])(?=[A-ZÄÖÜА-ЯЁ][a-zäöüßéèàа-яё]))"
 )
