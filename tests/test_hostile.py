@@ -46,7 +46,7 @@ def topic(tmp_path: Path, base: str, fetch: str = "", extra: str = "", feeds: li
     path = tmp_path / "topic.toml"
     feed_list = ", ".join(f'"{u}"' for u in (feeds or [f"{base}/feed.xml"]))
     path.write_text(
-        f"[fetch]\nhost_delay = 0.0\nbackoff = 0.05\n{fetch}\n"
+        f'[fetch]\nhost_delay = 0.0\nbackoff = 0.05\nallow_internal = ["127.0.0.1"]\n{fetch}\n'
         f'[sources]\nfeeds = [{feed_list}]\ngdelt_doc_api = ""\ngdelt_query = ""\n'
         'news_search_rss = ""\nnews_search_queries = []\n' + extra
     )
@@ -144,7 +144,7 @@ def test_internal_addresses_are_refused_on_every_hop_and_credentials_never_sent(
         feed(base, ["/legit.html"]).replace("</channel>", items + "</channel>"), content_type="application/rss+xml"
     )
     db, outbox = tmp_path / "w.duckdb", tmp_path / "out"
-    run_monitor(topic(tmp_path, base, fetch='allow_internal = ["127.0.0.1"]\n'), db, outbox)
+    run_monitor(topic(tmp_path, base), db, outbox)
 
     assert internal_service.log == []
     assert [r.path for r, _ in httpserver.log if r.path == "/admin"] == []
@@ -201,7 +201,7 @@ def test_a_double_gzip_bomb_is_dropped_at_the_cap_and_a_double_gzip_page_is_read
         feed(base, ["/bomb.html", "/layered.html", "/legit.html"]), content_type="application/rss+xml"
     )
     db, outbox = tmp_path / "w.duckdb", tmp_path / "out"
-    run_monitor(topic(tmp_path, base, fetch='allow_internal = ["127.0.0.1"]\n'), db, outbox)
+    run_monitor(topic(tmp_path, base), db, outbox)
     assert rows(db, "SELECT url, last_error FROM candidates WHERE status = 'dropped'") == [
         (f"{base}/bomb.html", "too_large")
     ]
@@ -260,9 +260,8 @@ def test_a_page_cannot_take_another_sites_article_by_declaring_it_canonical(http
     httpserver.expect_request("/second.xml").respond_with_data(feed("", [real]), content_type="application/rss+xml")
     base = f"http://127.0.0.1:{port}"
     db, outbox = tmp_path / "w.duckdb", tmp_path / "out"
-    fetch = 'allow_internal = ["127.0.0.1"]\n'
-    run_monitor(topic(tmp_path, base, fetch=fetch, feeds=[f"{base}/first.xml"]), db, outbox)
-    run_monitor(topic(tmp_path, base, fetch=fetch, feeds=[f"{base}/second.xml"]), db, outbox)
+    run_monitor(topic(tmp_path, base, feeds=[f"{base}/first.xml"]), db, outbox)
+    run_monitor(topic(tmp_path, base, feeds=[f"{base}/second.xml"]), db, outbox)
     canonical = dict(rows(db, "SELECT url, canonical_url FROM articles"))
     assert canonical[f"http://localhost:{port}/hijack.html"] == f"http://localhost:{port}/hijack.html"
     assert canonical[f"{base}/own.html"] == f"{base}/own-canonical.html"  # its own site's canonical holds
@@ -298,7 +297,7 @@ def test_no_finding_can_make_the_digest_too_big_to_deliver(httpserver, tmp_path,
             topic(
                 tmp_path,
                 base,
-                fetch='allow_internal = ["127.0.0.1"]\nmax_pages_per_run = 100\n',
+                fetch="max_pages_per_run = 100\n",
                 extra='[alert]\nmetrics = ["it_emigrants"]\nmax_digest_bytes = 60000\n',
             ),
             db,
@@ -364,7 +363,7 @@ def test_a_served_run_refuses_paths_other_than_those_serve_was_started_with(http
     from core.settings import SERVED_PATHS
 
     base = serve(httpserver, {"/legit.html": LEGIT})
-    topic_path = topic(tmp_path, base, fetch='allow_internal = ["127.0.0.1"]\n')
+    topic_path = topic(tmp_path, base)
     db, outbox = tmp_path / "w.duckdb", tmp_path / "out"
     served = {"topic_file": str(topic_path), "db": str(db), "outbox": str(outbox)}
     monkeypatch.setenv(SERVED_PATHS, json.dumps(served))
@@ -443,7 +442,7 @@ def test_a_page_over_its_budget_is_dropped_for_good_and_a_long_hostile_page_is_r
         },
     )
     db, outbox = tmp_path / "w.duckdb", tmp_path / "out"
-    path = topic(tmp_path, base, fetch='allow_internal = ["127.0.0.1"]\npage_budget = 1.5\n')
+    path = topic(tmp_path, base, fetch="page_budget = 1.5\n")
     run_monitor(path, db, outbox)
     assert rows(db, "SELECT url, last_error FROM candidates WHERE status = 'dropped'") == [
         (f"{base}/heavy.html", "extraction_budget")
