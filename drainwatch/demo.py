@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .output import render
+from .prefect_server import TemporaryServer
 from .sample_site import SampleSite
 
 SHOW_FINDINGS = """
@@ -25,14 +26,16 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> int:
         old.unlink(missing_ok=True)
     for eml in outbox.glob("*.eml") if outbox.exists() else []:
         eml.unlink()
-    with SampleSite() as site:
+    # One temporary Prefect server for both runs (each run_once would start its own).
+    with TemporaryServer() as server, SampleSite() as site:
         # Only [sources] (and [fetch]) differ: everything else comes from the default topic.
         topic.write_text(
             "# Written by `drainwatch demo`: the default topic, pointed at the sample site.\n" + site.topic_toml()
         )
         echo(f"sample news site on {site.base} ({len(site.articles)} articles, {len(site.feed_urls())} feeds)")
         echo(f"first run (topic {topic}, database {db}, outbox {outbox}) ...")
-        first = run_once(str(topic), db, outbox)
+        with server.api():
+            first = run_once(str(topic), db, outbox)
         _summary(echo, first)
         from warehouse.db import connect
 
@@ -41,7 +44,8 @@ def run_demo(workdir: Path, echo: Callable[[str], None] = print) -> int:
             echo("\nfindings against the baseline:")
             echo(render([d[0] for d in cur.description], cur.fetchall(), "table"))
         echo("second run (nothing new should be stored or sent) ...")
-        second = run_once(str(topic), db, outbox)
+        with server.api():
+            second = run_once(str(topic), db, outbox)
         _summary(echo, second)
     emails = sorted(outbox.glob("*.eml"))
     echo(f"\n{len(emails)} alert email(s) in {outbox}/ · query the history with:")

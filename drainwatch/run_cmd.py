@@ -7,14 +7,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import os
+import signal
 import sys
+import threading
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from core.errors import ConfigError, DrainwatchError
+
+from .prefect_server import TemporaryServer
+
+T = TypeVar("T")
 
 
 def prefect_defaults() -> None:
@@ -37,15 +45,92 @@ def fail(exc: DrainwatchError) -> Exit:
 
 def run_once(topic: str, db: Path, outbox: Path) -> Any:
     prefect_defaults()
-    from flows.monitor import monitor
-
+    stop: list[int] = []
     try:
-        with _display():
-            return asyncio.run(monitor(topic_file=topic, db=str(db), outbox=str(outbox)))
+        with stop_on_sigterm(stop), TemporaryServer() as server:
+            from flows.monitor import monitor  # imported while the server boots
+
+            with server.api(), _display():
+                return in_flow_thread(lambda: monitor(topic_file=topic, db=str(db), outbox=str(outbox)))
+    except KeyboardInterrupt:
+        signum = stop[0] if stop else signal.SIGINT
+        raise Exit(
+            f"run stopped by {signal.Signals(signum).name}; what it stored is kept, the next run goes on from there",
+            128 + signum,
+        ) from None
     except DrainwatchError as exc:
         raise fail(exc) from None
     except Exception as exc:  # a bug or an unforeseen failure: one line, the details are in the log above
         raise Exit(f"run failed: {type(exc).__name__}: {exc}", 1) from None
+
+
+@contextlib.contextmanager
+def stop_on_sigterm(received: list[int]) -> Iterator[None]:
+    """SIGTERM stops a run as Ctrl-C does (a KeyboardInterrupt in the main thread); the
+    signal is added to `received`, so that the exit status can say which it was."""
+
+    def on_term(signum: int, frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def in_flow_thread(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run the flow's event loop in a thread of its own, so that the main thread keeps the
+    signals. (In the main thread, Prefect raises its TerminationSignal on SIGTERM wherever
+    the code happens to be, inside asyncio or an HTTP connection, which nothing can clean
+    up after.) The first KeyboardInterrupt cancels the flow, which marks the run aborted and
+    shuts its workers down, and is raised when the flow has ended; a second is raised at once.
+    """
+    box: dict[str, Any] = {}
+    ready, done = threading.Event(), threading.Event()
+
+    async def main() -> T:
+        box["loop"], box["task"] = asyncio.get_running_loop(), asyncio.current_task()
+        ready.set()
+        return await make()
+
+    def target() -> None:
+        # Ctrl-C is for the main thread. Blocked here, it is also blocked in every thread and
+        # process the flow starts, until a pool worker ignores it (core/lifeline.py): the
+        # terminal sends it to the workers too, and one that died of it would fail the run.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            box["result"] = asyncio.run(main())
+        except BaseException as exc:
+            box["error"] = exc
+        finally:
+            ready.set()
+            done.set()
+
+    # The context carries Prefect's settings (the API URL of the temporary server).
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(target,), name="flow", daemon=True)
+    thread.start()
+    interrupted = False
+    while not done.is_set():
+        try:
+            # Not thread.join(): once interrupted, it takes the thread for ended (CPython 3.11).
+            done.wait()
+        except KeyboardInterrupt:
+            if interrupted:
+                raise
+            interrupted = True
+            ready.wait()
+            with contextlib.suppress(KeyError, RuntimeError):  # not started, or already ended
+                box["loop"].call_soon_threadsafe(box["task"].cancel)
+    if interrupted:
+        raise KeyboardInterrupt
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 def _display() -> contextlib.AbstractContextManager[object]:

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import TerminationSignal
 from prefect.runtime import flow_run
 
 from core.errors import AlertError, WarehouseError
 from core.figures import CORE_METRICS
+from core.lifeline import keeping_signal_mask, watch_parent
 from core.records import Failure, Fetched, RunSummary, SourceResult
 from core.settings import Settings, check_served_paths, load_settings
 from extractors.cues import Cues
@@ -42,7 +44,15 @@ from warehouse.fetchstate import (
 )
 from warehouse.lock import RunInProgress, run_lock
 from warehouse.snapshot import write_snapshot
-from warehouse.store import fail_run, finish_run, record_failures, start_run, store_articles, sync_baseline
+from warehouse.store import (
+    abort_dead_runs,
+    fail_run,
+    finish_run,
+    record_failures,
+    start_run,
+    store_articles,
+    sync_baseline,
+)
 
 from .digest import compose, split_by_size
 from .discover import discover
@@ -144,9 +154,16 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
                 upcoming = asyncio.create_task(fetch_next()) if more else None
                 if pool is None and len(fetched.pages) >= POOL_FROM:
                     workers = fetch.extract_workers or os.cpu_count() or 1
-                    pool = stack.enter_context(
-                        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-                    )
+                    with keeping_signal_mask():
+                        pool = stack.enter_context(
+                            ProcessPoolExecutor(
+                                workers,
+                                mp_context=multiprocessing.get_context("spawn"),
+                                # No worker outlives a killed run.
+                                initializer=watch_parent,
+                                initargs=(os.getpid(),),
+                            )
+                        )
                 extracted = await asyncio.to_thread(
                     extract_articles, fetched.pages, cues, pool, settings.topic.fetch.page_budget
                 )
@@ -240,7 +257,11 @@ def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
 
 async def run_pipeline(settings: Settings, run_id: str) -> RunSummary:
     with connect(settings.warehouse.db_path) as con:
+        # Under the run lock: a run still `running` is one whose process died.
+        aborted = abort_dead_runs(con)
         start_run(con, run_id, settings.topic.name)
+    if aborted:
+        log.warning("marked %d run(s) aborted: their process ended before they finished", aborted)
     try:
         discovered = await discover_task(settings, run_id)
         log.info("sources listed %d URLs, %d new", discovered.listed, discovered.added)
@@ -248,9 +269,13 @@ async def run_pipeline(settings: Settings, run_id: str) -> RunSummary:
         findings_new = compare_task(settings, run_id)
         outcome = alert_task(settings, run_id)
     except BaseException as exc:
+        stopped = isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt, TerminationSignal))  # Ctrl-C, SIGTERM
         try:
             with connect(settings.warehouse.db_path) as con:
-                fail_run(con, run_id, f"{type(exc).__name__}: {exc}")
+                if stopped:
+                    fail_run(con, run_id, "stopped by a signal (Ctrl-C or SIGTERM)", status="aborted")
+                else:
+                    fail_run(con, run_id, f"{type(exc).__name__}: {exc}")
         except WarehouseError as also:  # the warehouse itself may be what failed
             log.error("could not record the failed run: %s", also)
         raise

@@ -53,12 +53,23 @@ def finish_run(con: duckdb.DuckDBPyConnection, s: RunSummary, error: str | None 
         )
 
 
-def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, error: str) -> None:
+def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, error: str, status: str = "failed") -> None:
     with transaction(con):
         con.execute(
-            "UPDATE runs SET finished_at = ?, status = 'failed', error = ? WHERE run_id = ?",
-            [now(), error, run_id],
+            "UPDATE runs SET finished_at = ?, status = ?, error = ? WHERE run_id = ?",
+            [now(), status, error, run_id],
         )
+
+
+def abort_dead_runs(con: duckdb.DuckDBPyConnection) -> int:
+    """Mark `aborted` the runs still `running`; call only under the run lock, where no other
+    run can be alive (a killed process leaves its row `running`)."""
+    with transaction(con):
+        rows = con.execute(
+            """UPDATE runs SET status = 'aborted', error = 'the process ended before the run finished (killed?)'
+               WHERE status = 'running' RETURNING run_id"""
+        ).fetchall()
+    return len(rows)
 
 
 def record_failures(con: duckdb.DuckDBPyConnection, run_id: str, failures: Iterable[Failure]) -> None:
