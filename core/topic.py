@@ -1,7 +1,8 @@
 """A topic file (TOML) read into typed records.
 
 A section the file leaves out falls back to the bundled default topic
-(topics/russia-it-emigration.toml), so a copy with only [sources] changed is a full topic.
+(topics/russia-it-emigration.toml), so a copy with only [sources] changed is a full topic;
+[sources] falls back key by key.
 Errors name the file and the key.
 """
 
@@ -204,27 +205,7 @@ def load_topic(path: str | Path) -> Topic:
         return reader
 
     meta = section("topic")
-    src = section("sources")
-    feeds, prefiltered = _feeds(src)
-    news_sitemaps = src.strings("news_sitemaps", ())
-    for i, sitemap in enumerate(news_sitemaps):
-        if not sitemap.startswith(("http://", "https://")):
-            raise ConfigError(src.file, f"sources.news_sitemaps[{i}]", f"must be an http(s) URL, got {sitemap!r}")
-    sources = Sources(
-        feeds=feeds,
-        gdelt_doc_api=src.url("gdelt_doc_api"),
-        gdelt_query=src.get("gdelt_query", str),
-        gdelt_timespan=src.get("gdelt_timespan", str, "7d"),
-        gdelt_max_records=src.get("gdelt_max_records", int, 75),
-        news_search_rss=src.url("news_search_rss"),
-        news_search_queries=_news_queries(src),
-        news_search_when=src.get("news_search_when", str, "7d"),
-        news_search_max_links=src.get("news_search_max_links", int, 15),
-        news_sitemaps=news_sitemaps,
-        prefiltered_feeds=prefiltered,
-    )
-    if not 1 <= sources.gdelt_max_records <= 250:
-        raise ConfigError(src.file, "sources.gdelt_max_records", f"must be 1 to 250, got {sources.gdelt_max_records}")
+    sources = _sources(file, data, str(default_path), defaults)
     al = section("alert")
     metrics = al.strings("metrics")
     for m in metrics:
@@ -282,11 +263,70 @@ def load_topic(path: str | Path) -> Topic:
     return topic
 
 
+SOURCE_KEYS = (
+    "feeds",
+    "news_sitemaps",
+    "gdelt_doc_api",
+    "gdelt_query",
+    "gdelt_timespan",
+    "gdelt_max_records",
+    "news_search_rss",
+    "news_search_queries",
+    "news_search_when",
+    "news_search_max_links",
+)
+
+
+def _sources(file: str, data: Mapping[str, Any], default_file: str, defaults: Mapping[str, Any]) -> Sources:
+    """[sources] key by key: a key the file leaves out is taken from the default topic (a
+    file with only `feeds` keeps the default GDELT and news search), and the keys of a
+    source the file switches off ("" for gdelt_doc_api or news_search_rss) are not needed.
+    An unknown key is an error that names it."""
+    mine = _Reader(file, "sources", data.get("sources", {}))
+    for key in mine.data:
+        if key not in SOURCE_KEYS:
+            raise ConfigError(file, f"sources.{key}", f"unknown setting (known: {', '.join(SOURCE_KEYS)})")
+    fallback = _Reader(default_file, "sources", defaults.get("sources", {}))
+
+    def src(key: str) -> _Reader:
+        return mine if key in mine.data else fallback
+
+    gdelt = src("gdelt_doc_api").url("gdelt_doc_api")
+    news_search = src("news_search_rss").url("news_search_rss")
+    feeds, prefiltered = _feeds(src("feeds"))
+    news_sitemaps = src("news_sitemaps").strings("news_sitemaps", ())
+    for i, sitemap in enumerate(news_sitemaps):
+        if not sitemap.startswith(("http://", "https://")):
+            raise ConfigError(
+                src("news_sitemaps").file, f"sources.news_sitemaps[{i}]", f"must be an http(s) URL, got {sitemap!r}"
+            )
+    sources = Sources(
+        feeds=feeds,
+        gdelt_doc_api=gdelt,
+        gdelt_query=src("gdelt_query").get("gdelt_query", str, ... if gdelt else ""),
+        gdelt_timespan=src("gdelt_timespan").get("gdelt_timespan", str, "7d"),
+        gdelt_max_records=src("gdelt_max_records").get("gdelt_max_records", int, 75),
+        news_search_rss=news_search,
+        news_search_queries=_news_queries(src("news_search_queries"), required=bool(news_search)),
+        news_search_when=src("news_search_when").get("news_search_when", str, "7d"),
+        news_search_max_links=src("news_search_max_links").get("news_search_max_links", int, 15),
+        news_sitemaps=news_sitemaps,
+        prefiltered_feeds=prefiltered,
+    )
+    if not 1 <= sources.gdelt_max_records <= 250:
+        raise ConfigError(
+            src("gdelt_max_records").file,
+            "sources.gdelt_max_records",
+            f"must be 1 to 250, got {sources.gdelt_max_records}",
+        )
+    return sources
+
+
 def _feeds(r: _Reader) -> tuple[tuple[str, ...], frozenset[str]]:
     """Each entry a URL, or {url = "...", prefilter = true} for a general-news feed whose items
     are kept only when their title or summary has one of the topic's subject cues."""
     urls, prefiltered = [], set()
-    for i, entry in enumerate(r.get("feeds", list)):
+    for i, entry in enumerate(r.get("feeds", list, [])):
         key = f"sources.feeds[{i}]"
         if isinstance(entry, dict):
             if not isinstance(entry.get("url"), str) or set(entry) - {"url", "prefilter"}:
@@ -306,10 +346,10 @@ def _feeds(r: _Reader) -> tuple[tuple[str, ...], frozenset[str]]:
     return tuple(urls), frozenset(prefiltered)
 
 
-def _news_queries(r: _Reader) -> tuple[NewsQuery, ...]:
+def _news_queries(r: _Reader, required: bool) -> tuple[NewsQuery, ...]:
     """Each entry a string (the US English edition) or a table {q = "...", edition = "RU:ru"}."""
     out = []
-    for i, entry in enumerate(r.get("news_search_queries", list)):
+    for i, entry in enumerate(r.get("news_search_queries", list, ... if required else [])):
         key = f"sources.news_search_queries[{i}]"
         if isinstance(entry, str):
             out.append(NewsQuery(entry))

@@ -42,10 +42,10 @@ def test_malformed_key_is_exit_2_naming_file_and_key(tmp_path):
 
 def test_missing_key_is_exit_2(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text("[sources]\nfeeds = []\n")
+    bad.write_text('[[baseline]]\nmetric = "it_emigrants"\nunit = "people"\n')
     result = CliRunner().invoke(main, ["run", "--topic", str(bad)])
     assert result.exit_code == 2
-    assert result.output == f"Error: {bad}: sources.gdelt_doc_api: missing\n"
+    assert result.output == f"Error: {bad}: baseline[0].value: missing\n"
 
 
 def test_invalid_toml_is_exit_2(tmp_path):

@@ -61,7 +61,9 @@ def findings_to_alert(
     min_relative_change: float,
     min_outlets: int = 1,
 ) -> list[FindingForAlert]:
-    """Findings of `metrics` not alerted yet that differ from the baseline enough."""
+    """Findings of `metrics` not alerted yet that differ from the baseline enough, by metric
+    and value; each with its sources, the earliest published first. Nothing here depends on
+    the order in which the articles were fetched, so the same figures make the same digest."""
     rows = con.execute(
         """SELECT f.finding_id, f.metric, f.unit, f.value, f.low, f.high, f.qualifier, f.speaker, f.comparison,
                   f.baseline_value, f.relative_change
@@ -72,7 +74,7 @@ def findings_to_alert(
              AND (f.comparison = 'new_metric' OR abs(f.relative_change) >= ?)
              AND (SELECT count(DISTINCT coalesce(a.outlet, a.canonical_url)) FROM figures g JOIN articles a USING (article_id)
                   WHERE g.finding_id = f.finding_id) >= ?
-           ORDER BY f.first_seen_at, f.finding_id""",
+           ORDER BY f.metric, f.value, f.finding_id""",
         [topic, list(metrics), min_relative_change, min_outlets],
     ).fetchall()
     out = []
@@ -80,7 +82,7 @@ def findings_to_alert(
         refs = con.execute(
             """SELECT a.canonical_url, a.outlet, a.title, CAST(a.published AS VARCHAR), g.sentence, g.speaker, g.period
                FROM figures g JOIN articles a USING (article_id)
-               WHERE g.finding_id = ? ORDER BY a.fetched_at, a.canonical_url""",
+               WHERE g.finding_id = ? ORDER BY a.published NULLS LAST, a.canonical_url, g.figure_id""",
             [r[0]],
         ).fetchall()
         out.append(FindingForAlert(*r, sources=tuple(SourceRef(*x) for x in refs)))  # type: ignore[misc]  # r has the 11 columns before sources

@@ -3,8 +3,9 @@
 A figure is `same` when within 2 % of a baseline value of its metric and unit, otherwise
 `higher` or `lower` with the relative change against the nearest baseline value; a metric
 with no baseline row is `new_metric` (../shared/FIGURES.md). A finding groups the figures
-that state the same thing: same metric and unit, value within the same 2 %, and the same
-speaker or an unknown one.
+that state the same thing: same metric and unit, value within 2 % of the finding's anchor
+value, and the same speaker or an unknown one; `assign_findings` gives the order and the
+tie rule that make the findings independent of the order in which figures arrive.
 """
 
 from __future__ import annotations
@@ -54,30 +55,67 @@ def _same_speaker(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a.casefold() == b.casefold()
 
 
+@dataclass(slots=True)
+class _Finding:
+    finding_id: str
+    value: float  # the anchor: the value of the figure that opened it, never moved
+    speaker: str | None
+
+
+def _exact_speaker(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.casefold() == b.casefold()
+
+
+def _finding_for(findings: Sequence[_Finding], value: float, speaker: str | None) -> _Finding | None:
+    """The finding a figure joins: one within 2 % of its anchor with the same or an unknown
+    speaker. Ties: the same named speaker first, then the nearest anchor, then the lower
+    anchor, then the finding id that sorts first."""
+    fits = [f for f in findings if _close(f.value, value) and _same_speaker(f.speaker, speaker)]
+    if not fits:
+        return None
+    return min(
+        fits, key=lambda f: (not _exact_speaker(f.speaker, speaker), abs(f.value - value), f.value, f.finding_id)
+    )
+
+
 def assign_findings(con: duckdb.DuckDBPyConnection, topic: str, run_id: str, metrics: Sequence[str]) -> list[str]:
-    """Attach every figure of `metrics` that has no finding yet; returns the findings created."""
+    """Attach every figure of `metrics` that has no finding yet; returns the findings created.
+
+    The findings depend on the set of new figures, never on the order they arrived in (the
+    network's timing): they are taken by metric and unit, figures with a named speaker
+    before unknown ones, by speaker, then by value from the lowest, then by figure id. Each
+    joins a finding as `_finding_for` says, or opens one anchored on its own value, so a
+    chain of close values splits at the same places whatever came first. Findings already
+    stored keep their anchor and their figures: a run only adds figures to them (one with
+    no speaker takes that of the first named figure to join it) or opens new ones.
+    """
     created: list[str] = []
     with transaction(con):
         pending = con.execute(
             """SELECT g.figure_id, g.metric, g.unit, g.value, g.low, g.high, g.qualifier, g.speaker,
                       coalesce(CAST(a.published AS TIMESTAMPTZ), a.fetched_at)
                FROM figures g JOIN articles a USING (article_id)
-               WHERE g.finding_id IS NULL AND isfinite(g.value) AND g.metric IN (SELECT unnest(?::VARCHAR[]))
-               ORDER BY a.fetched_at, g.article_id, g.number_start""",
+               WHERE g.finding_id IS NULL AND isfinite(g.value) AND g.metric IN (SELECT unnest(?::VARCHAR[]))""",
             [list(metrics)],
         ).fetchall()
+        pending.sort(key=lambda r: (r[1], r[2], r[7] is None, (r[7] or "").casefold(), r[3], r[0]))
+        known: dict[tuple[str, str], list[_Finding]] = {}
         for fid, metric, unit, value, low, high, qualifier, speaker, seen in pending:
-            findings = con.execute(
-                "SELECT finding_id, value, speaker FROM findings WHERE topic = ? AND metric = ? AND unit = ?",
-                [topic, metric, unit],
-            ).fetchall()
-            match = next((f for f in findings if _close(f[1], value) and _same_speaker(f[2], speaker)), None)
+            group = known.get((metric, unit))
+            if group is None:
+                rows = con.execute(
+                    "SELECT finding_id, value, speaker FROM findings WHERE topic = ? AND metric = ? AND unit = ?",
+                    [topic, metric, unit],
+                ).fetchall()
+                group = known[(metric, unit)] = [_Finding(*r) for r in rows]
+            match = _finding_for(group, value, speaker)
             if match:
-                finding_id = match[0]
+                finding_id = match.finding_id
+                match.speaker = match.speaker or speaker
                 con.execute(
-                    """UPDATE findings SET last_seen_at = greatest(last_seen_at, ?),
-                       speaker = coalesce(speaker, ?) WHERE finding_id = ?""",
-                    [seen, speaker, finding_id],
+                    """UPDATE findings SET first_seen_at = least(first_seen_at, ?),
+                       last_seen_at = greatest(last_seen_at, ?), speaker = coalesce(speaker, ?) WHERE finding_id = ?""",
+                    [seen, seen, speaker, finding_id],
                 )
             else:
                 base = [
@@ -108,6 +146,7 @@ def assign_findings(con: duckdb.DuckDBPyConnection, topic: str, run_id: str, met
                         c.relative_change,
                     ],
                 )
+                group.append(_Finding(finding_id, value, speaker))
                 created.append(finding_id)
             con.execute("UPDATE figures SET finding_id = ? WHERE figure_id = ?", [finding_id, fid])
     return created
