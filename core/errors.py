@@ -8,6 +8,7 @@
     ├── ExtractionError(article)    a page could not be turned into an article
     │   └── ExtractionBudgetExceeded  figure extraction took longer than a page may take
     ├── WarehouseError(path)        the DuckDB file could not be opened or written
+    │   └── DatabaseBusy            another process holds the file (a run, a long query)
     └── AlertError(transport)       an email could not be delivered (it stays queued)
 
 Every message names the file, key, URL or path it is about, so that a one-line error
@@ -67,6 +68,11 @@ class WarehouseError(DrainwatchError):
     def __init__(self, path: str, problem: str) -> None:
         self.path, self.problem = path, problem
         super().__init__(f"{path}: {problem}")
+
+
+class DatabaseBusy(WarehouseError):
+    """Another process has the file open in a way that shuts this opener out; it may be worth
+    waiting for (a reader ends its query), or reading the last snapshot instead."""
 
 
 class AlertError(DrainwatchError):

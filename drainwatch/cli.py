@@ -288,14 +288,19 @@ def status(topic_file: Path | None, db: Path | None) -> None:
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("report"), show_default=True
 )
 def report(db: Path | None, out_dir: Path) -> None:
-    """Write a static HTML report: a chart per metric against the baseline, findings, runs."""
+    """Write a static HTML report: a chart per metric against the baseline, findings, runs.
+
+    While a run holds the database, it retries for a few seconds, then reports from the
+    Parquet snapshot of the last finished run and says so on stderr."""
     from .report import build_report
 
     try:
-        index = build_report(_db_path(db), out_dir)
+        built = build_report(_db_path(db), out_dir)
     except DrainwatchError as exc:
         raise _fail(exc) from None
-    click.echo(f"wrote {index}")
+    if built.note:
+        click.echo(f"note: {built.note}", err=True)
+    click.echo(f"wrote {built.index}")
 
 
 @main.command()

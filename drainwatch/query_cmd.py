@@ -12,7 +12,6 @@ Parquet snapshot of the last finished run and says so.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +19,7 @@ from typing import Any
 
 import duckdb
 
-from core.errors import WarehouseError
-from warehouse.db import connect
-from warehouse.snapshot import open_snapshot, snapshot_dir
-
-RETRY_FOR_S = 3.0
-RETRY_EVERY_S = 0.25
+from warehouse.snapshot import RETRY_FOR_S, reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,26 +76,5 @@ def run_query(
     parquet_out: Path | None = None,
     retry_for: float = RETRY_FOR_S,
 ) -> QueryResult:
-    deadline = time.monotonic() + retry_for
-    while True:
-        try:
-            with connect(db, read_only=True) as con:
-                return QueryResult(*_run(con, sql, params, parquet_out), source="live")
-        except WarehouseError as exc:
-            if "in use by another process" not in str(exc):
-                raise
-            if time.monotonic() >= deadline:
-                break
-            time.sleep(RETRY_EVERY_S)
-    snap = snapshot_dir(db)
-    if not snap.exists():
-        raise WarehouseError(
-            str(db), "the database is in use by a run and there is no snapshot yet; try again when the run ends"
-        )
-    con = open_snapshot(snap, in_memory=True)
-    try:
-        columns, rows = _run(con, sql, params, parquet_out)
-    finally:
-        con.close()
-    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(snap.stat().st_mtime))
-    return QueryResult(columns, rows, "snapshot", f"a run holds {db}; answered from the snapshot of {when} ({snap})")
+    with reading(db, retry_for) as r:
+        return QueryResult(*_run(r.con, sql, params, parquet_out), source=r.source, note=r.note)

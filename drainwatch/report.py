@@ -4,6 +4,7 @@ latest findings with links, and run and source health."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import duckdb
 
 from flows.digest import METRIC_LABELS, format_value
-from warehouse.db import connect
+from warehouse.snapshot import reading
 
 POINT_COLOUR = "#1f6fb4"
 BASELINE_COLOUR = "#c0392b"
@@ -69,11 +70,18 @@ def _finding_row(f: dict[str, Any]) -> str:
     )
 
 
-def build_report(db: Path, out_dir: Path) -> Path:
+@dataclass(frozen=True, slots=True)
+class Report:
+    index: Path
+    note: str | None  # set when a run held the database and the snapshot was read
+
+
+def build_report(db: Path, out_dir: Path) -> Report:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "charts").mkdir(exist_ok=True)
     e = html.escape
-    with connect(db, read_only=True) as con:
+    with reading(db) as r:
+        con, note = r.con, r.note
         series = _rows(con, "SELECT metric, unit, date, value, n_sources FROM metric_timeline WHERE metric <> 'other'")
         base = _rows(con, "SELECT metric, unit, value FROM baseline")
         findings = _rows(
@@ -115,4 +123,4 @@ h2 small{{color:#777;font-weight:normal}}</style></head><body>
 </body></html>"""
     index = out_dir / "index.html"
     index.write_text(page, encoding="utf-8")
-    return index
+    return Report(index, note)

@@ -22,7 +22,8 @@ class RunInProgress(WarehouseError):
 
 
 def lock_path(db_path: Path) -> Path:
-    return Path(str(db_path) + ".lock")
+    """Beside the real file: a symlink or another spelling of the path takes the same lock."""
+    return Path(str(Path(db_path).resolve()) + ".lock")
 
 
 @contextlib.contextmanager
