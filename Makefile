@@ -17,6 +17,11 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
+# Where PYTHONDONTWRITEBYTECODE is set (this CI machine, many container images), Python never
+# caches bytecode, and every process (each run, its temporary Prefect server, each extraction
+# worker, each test subprocess) recompiled Prefect and its stack from source: about 3 s of
+# every start. Under make, bytecode is written (into .venv/ and the ignored __pycache__/).
+unexport PYTHONDONTWRITEBYTECODE
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'

@@ -249,7 +249,7 @@ def main() -> None:
     threading.Thread(target=site.serve_forever, daemon=True).start()
     topic = work / "topic.toml"
     topic.write_text(
-        f"[fetch]\nhost_delay = 0.0\nmax_pages_per_run = {len(paths)}\nmax_concurrency = 16\nper_host_concurrency = 16\n"
+        f'[fetch]\nhost_delay = 0.0\nallow_internal = ["127.0.0.1"]\nmax_pages_per_run = {len(paths)}\nmax_concurrency = 16\nper_host_concurrency = 16\n'
         f'[sources]\nfeeds = ["http://127.0.0.1:{site.server_address[1]}/feed.xml"]\n'
         'gdelt_doc_api = ""\ngdelt_query = ""\nnews_search_rss = ""\nnews_search_queries = []\n'
     )

@@ -46,6 +46,10 @@ class FetchSettings:
     page_budget: float = 10.0
     """Seconds of figure extraction one page may take; a page over it is dropped for good
     (reason extraction_budget), so that no page can stall every run."""
+    allow_internal: tuple[str, ...] = ()
+    """Addresses or CIDR networks that may be fetched although they are not public, such as
+    127.0.0.1 for a site on this machine. Anything else resolving to loopback, private,
+    link-local or reserved space is refused (internal_address)."""
     max_page_attempts: int = 5
     """A page failing transiently this many runs is given up: dropped, keeping its last error."""
 

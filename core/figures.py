@@ -5,6 +5,7 @@ Field meanings follow ../shared/FIGURES.md, which is the contract.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -30,6 +31,7 @@ CUE_GROUPS: tuple[str, ...] = (
     "other_country",  # another country's own workforce or shortage is not the topic's
     "country",  # the topic's country, for article relevance
     "wave",  # "the first wave": an episode of leaving that an article may tie to IT people
+    "population",  # of general_people, those that name the country's people at large: "Russians", "россиян"
 )
 
 CORE_METRICS: tuple[str, ...] = (
@@ -65,7 +67,27 @@ RejectReason = Literal[
     "off_topic_sentence",
     "duplicate",
     "page_furniture",
+    "implausible",  # not a finite number, or outside what its unit can be (a share over 100 %)
+    "number_list",  # one of over 20 numbers in a sentence: a list or table, not a statement
 ]
+
+# The largest value a figure of each unit can plausibly have. A page could otherwise state
+# "999…9 (330 digits) IT specialists", which reads as infinity and swallows every later
+# figure of its metric into one finding (issue 15).
+PLAUSIBLE_MAX: dict[str, float] = {
+    "people": 1e10,  # more than everyone alive
+    "percent": 100.0,
+    "money": 1e15,  # more than the world's yearly output, in any currency we read
+    "count": 1e12,
+}
+ANY_MAX = max(PLAUSIBLE_MAX.values())
+"""A number above this is implausible whatever it turns out to count."""
+
+
+def plausible(unit: str, *values: float | None) -> bool:
+    """Every stated value is a finite number from 0 to the unit's plausible maximum."""
+    top = PLAUSIBLE_MAX.get(unit, ANY_MAX)
+    return all(v is None or (math.isfinite(v) and 0 <= v <= top) for v in values)
 
 
 @dataclass(frozen=True, slots=True)

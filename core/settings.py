@@ -5,6 +5,7 @@ Order of override: the topic file, then environment variables, then CLI flags.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -107,3 +108,29 @@ def load_settings(
         outbox_dir=Path(outbox or env.get("DRAINWATCH_OUTBOX") or DEFAULT_OUTBOX),
     )
     return Settings(topic, fetch, smtp, warehouse)
+
+
+SERVED_PATHS = "DRAINWATCH_SERVED_PATHS"
+"""Set by `drainwatch serve` for the runs it starts: the topic file, database and outbox it
+was started with, as JSON."""
+
+
+def check_served_paths(
+    topic_file: str | Path, db: str | Path | None, outbox: str | Path | None, env: Mapping[str, str] | None = None
+) -> None:
+    """Under `drainwatch serve`, a run may use only the paths serve was started with.
+
+    serve's Prefect API takes run parameters from anyone who can reach it, unauthenticated;
+    without this check a run could be pointed at any file as its database or outbox."""
+    env = os.environ if env is None else env
+    raw = env.get(SERVED_PATHS)
+    if not raw:
+        return
+    served = json.loads(raw)
+    for name, value in (("topic_file", topic_file), ("db", db), ("outbox", outbox)):
+        if value is None:
+            continue
+        if Path(value).resolve() != Path(served[name]).resolve():
+            raise ConfigError(
+                "run parameters", name, f"{value} is not the path `drainwatch serve` was started with ({served[name]})"
+            )

@@ -8,12 +8,18 @@ Errors name the file and the key.
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cronsim import CronSim, CronSimError
 
 from .errors import ConfigError
 from .fetch_settings import FetchSettings
@@ -21,6 +27,9 @@ from .figures import CUE_GROUPS, METRICS, QUALIFIERS, UNITS
 
 DEFAULT_TOPIC = "russia-it-emigration.toml"
 SPEAKER_KINDS = ("people", "organisations", "outlets")
+SECTIONS = ("topic", "sources", "schedule", "alert", "cues", "speakers", "baseline", "fetch")
+FREE_FORM = ("cues", "speakers")
+"""Sections whose keys are data (language packs, names), checked where they are read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,8 @@ class AlertPolicy:
     require_second_source: bool = False
     """Hold a finding until a second outlet reports it."""
     recipients: tuple[str, ...] = ()
+    max_digest_bytes: int = 1_000_000
+    """A digest larger than this is sent as several emails (mail servers refuse big ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +141,13 @@ class _Reader:
         if not isinstance(data, dict):
             raise ConfigError(file, section, "must be a table")
         self.file, self.section, self.data = file, section, data
+        self.asked: set[str] = set()
 
     def _key(self, key: str) -> str:
         return f"{self.section}.{key}" if self.section else key
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., *, allow_none: bool = False) -> Any:
+        self.asked.add(key)
         if key not in self.data:
             if default is ...:
                 raise ConfigError(self.file, self._key(key), "missing")
@@ -148,6 +161,14 @@ class _Reader:
             name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
             raise ConfigError(self.file, self._key(key), f"must be {name}, got {value!r}")
         return value
+
+    def reject_unknown(self) -> None:
+        """Call after reading the section: a key nothing asked for is a typo ("cronn",
+        "min_relativ_change"), an error rather than a setting silently left at its default."""
+        unknown = sorted(set(self.data) - self.asked)
+        if unknown:
+            known = ", ".join(sorted(self.asked))
+            raise ConfigError(self.file, self._key(unknown[0]), f"unknown setting (known: {known})")
 
     def strings(self, key: str, default: Any = ...) -> tuple[str, ...]:
         value = self.get(key, list, default)
@@ -169,12 +190,19 @@ def load_topic(path: str | Path) -> Topic:
     defaults = data if path.resolve() == default_path.resolve() else _read_toml(default_path)
     file = str(path)
 
+    for key in data:
+        if key not in SECTIONS:
+            raise ConfigError(file, key, f"unknown section (known: {', '.join(SECTIONS)})")
+    readers: list[_Reader] = []
+
     def section(name: str) -> _Reader:
-        return (
+        reader = (
             _Reader(file, name, data[name])
             if name in data
             else _Reader(str(default_path), name, defaults.get(name, {}))
         )
+        readers.append(reader)
+        return reader
 
     meta = section("topic")
     sources = _sources(file, data, str(default_path), defaults)
@@ -184,8 +212,8 @@ def load_topic(path: str | Path) -> Topic:
         if m not in METRICS:
             raise ConfigError(al.file, "alert.metrics", f"unknown metric {m!r} (known: {', '.join(METRICS)})")
     change = al.get("min_relative_change", float, 0.0)
-    if change < 0:
-        raise ConfigError(al.file, "alert.min_relative_change", f"must be >= 0, got {change}")
+    if not (math.isfinite(change) and change >= 0):
+        raise ConfigError(al.file, "alert.min_relative_change", f"must be a number >= 0, got {change}")
     digest = al.get("digest", str, "run")
     if digest not in ("run", "daily"):
         raise ConfigError(al.file, "alert.digest", f'must be "run" or "daily", got {digest!r}')
@@ -196,12 +224,19 @@ def load_topic(path: str | Path) -> Topic:
         al.get("subject_prefix", str, "drainwatch:"),
         require_second_source=al.get("require_second_source", bool, False),
         recipients=al.strings("recipients", ()),
+        max_digest_bytes=al.get("max_digest_bytes", int, 1_000_000),
     )
+    for key, text in [("subject_prefix", alert.subject_prefix), *(("recipients", r) for r in alert.recipients)]:
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            # A line break would end the header and start another, and the email module refuses it.
+            raise ConfigError(al.file, f"alert.{key}", f"must be one line without control characters, got {text!r}")
+    if alert.max_digest_bytes < 20_000:
+        raise ConfigError(al.file, "alert.max_digest_bytes", f"must be at least 20000, got {alert.max_digest_bytes}")
     sch = section("schedule")
-    cron = sch.get("cron", str, "0 */6 * * *")
-    if len(cron.split()) != 5:
-        raise ConfigError(sch.file, "schedule.cron", f"must have five fields, got {cron!r}")
-    schedule = Schedule(cron, sch.get("timezone", str, "UTC"))
+    schedule = Schedule(
+        check_cron(sch.file, "schedule.cron", sch.get("cron", str, "0 */6 * * *")),
+        check_timezone(sch.file, "schedule.timezone", sch.get("timezone", str, "UTC")),
+    )
     cue_words = _cue_words(section("cues"))
     cue_words["speakers"] = _speakers(section("speakers"))
     baseline_data = data["baseline"] if "baseline" in data else defaults.get("baseline", [])
@@ -210,7 +245,7 @@ def load_topic(path: str | Path) -> Topic:
         raise ConfigError(baseline_file, "baseline", "must be an array of tables ([[baseline]])")
     baseline = tuple(_baseline_fact(baseline_file, i, row) for i, row in enumerate(baseline_data))
     fetch = _fetch_settings(file, data.get("fetch", {}))
-    return Topic(
+    topic = Topic(
         fetch=fetch,
         path=file,
         name=meta.get("name", str, path.stem),
@@ -221,6 +256,11 @@ def load_topic(path: str | Path) -> Topic:
         cue_words=cue_words,
         baseline=baseline,
     )
+    for reader in readers:
+        if reader.section in FREE_FORM:
+            continue
+        reader.reject_unknown()
+    return topic
 
 
 SOURCE_KEYS = (
@@ -353,6 +393,42 @@ def _speakers(r: _Reader) -> dict[str, dict[str, tuple[str, ...]]]:
     return out
 
 
+_AT_LEAST_ONE = frozenset(
+    {
+        "timeout",
+        "total_timeout",
+        "max_concurrency",
+        "per_host_concurrency",
+        "max_bytes",
+        "attempts",
+        "max_pages_per_run",
+        "batch_size",
+        "page_budget",
+        "max_page_attempts",
+    }
+)
+"""[fetch] settings for which 0 means nothing can ever happen."""
+
+
+def check_cron(file: str, key: str, cron: str) -> str:
+    """A cron expression of five fields that can ever fire (cronsim, as serve's scheduler reads it)."""
+    if len(cron.split()) != 5:
+        raise ConfigError(file, key, f"must have five fields, got {cron!r}")
+    try:
+        next(CronSim(cron, datetime(2000, 1, 1)))
+    except (CronSimError, StopIteration) as exc:
+        raise ConfigError(file, key, f"not a valid cron expression: {cron!r} ({exc or 'never fires'})") from None
+    return cron
+
+
+def check_timezone(file: str, key: str, name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(file, key, f"unknown time zone {name!r} (an IANA name such as Europe/Berlin)") from None
+    return name
+
+
 def _fetch_settings(file: str, data: Any) -> FetchSettings:
     """The optional [fetch] section: any FetchSettings field, defaults for the rest."""
     from dataclasses import fields
@@ -365,13 +441,34 @@ def _fetch_settings(file: str, data: Any) -> FetchSettings:
             raise ConfigError(file, f"fetch.{key}", f"unknown setting (known: {', '.join(sorted(known))})")
         default = getattr(FetchSettings(), key)
         if key == "host_delays":
-            table = r.get(key, dict)
-            values[key] = tuple((str(h), float(v)) for h, v in table.items())
+            table = _Reader(file, "fetch.host_delays", r.get(key, dict))
+            values[key] = tuple((str(h), table.get(h, float)) for h in table.data)
+            for host, delay in values[key]:
+                if not (math.isfinite(delay) and delay >= 0):
+                    raise ConfigError(
+                        file, f"fetch.host_delays.{host}", f"must be a number of seconds >= 0, got {delay}"
+                    )
+        elif key == "allow_internal":
+            values[key] = r.strings(key)
+            for i, entry in enumerate(values[key]):
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ConfigError(
+                        file, f"fetch.allow_internal[{i}]", f"must be an IP address or network, got {entry!r}"
+                    ) from None
         else:
             kind = float if isinstance(default, float) else type(default)
-            values[key] = r.get(key, kind)
-            if isinstance(values[key], (int, float)) and not isinstance(values[key], bool) and values[key] < 0:
-                raise ConfigError(file, f"fetch.{key}", f"must be >= 0, got {values[key]}")
+            values[key] = value = r.get(key, kind)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            if not math.isfinite(value):
+                raise ConfigError(file, f"fetch.{key}", f"must be a finite number, got {value}")
+            if key in _AT_LEAST_ONE and value <= 0:
+                # attempts = 0 fetched nothing, max_concurrency = 0 hung, batch_size = 0 looped
+                raise ConfigError(file, f"fetch.{key}", f"must be > 0, got {value}")
+            if value < 0:
+                raise ConfigError(file, f"fetch.{key}", f"must be >= 0, got {value}")
     return FetchSettings(**values)
 
 
@@ -388,7 +485,7 @@ def _baseline_fact(file: str, i: int, row: Any) -> BaselineFact:
         raise ConfigError(file, f"baseline[{i}].qualifier", f"must be one of {', '.join(QUALIFIERS)}")
     value = r.get("value", float)
     opt = lambda k: r.get(k, str, None, allow_none=True)  # noqa: E731
-    return BaselineFact(
+    fact = BaselineFact(
         metric=metric,
         value=value,
         low=r.get("low", float, None, allow_none=True),
@@ -401,3 +498,5 @@ def _baseline_fact(file: str, i: int, row: Any) -> BaselineFact:
         date=opt("date"),
         period=opt("period"),
     )
+    r.reject_unknown()
+    return fact

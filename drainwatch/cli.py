@@ -339,19 +339,29 @@ def serve(topic_file: Path | None, db: Path | None, outbox: Path | None, cron: s
     Schedules need a Prefect server. With PREFECT_API_URL set, that server is used;
     otherwise a local one is started on 127.0.0.1 (its state in PREFECT_HOME, so the
     deployment and its schedule survive restarts) and stopped with this command. One run
-    at a time; stopping does not pause the schedule.
+    at a time; stopping does not pause the schedule. The Prefect API has no login: a run
+    asked for through it with another topic file, database or outbox is refused.
     """
-    from core.settings import load_settings
+    from core.settings import SERVED_PATHS, load_settings
+    from core.topic import check_cron
 
     from .serve_cmd import local_prefect_server
 
     topic = str(topic_file or default_topic_path())
     try:
         settings = load_settings(topic, db=db, outbox=outbox)
+        schedule = check_cron("--cron", "", cron) if cron else settings.topic.schedule.cron
     except DrainwatchError as exc:
         raise _fail(exc) from None
     _prefect_defaults()
-    schedule = cron or settings.topic.schedule.cron
+    paths = {
+        "topic_file": str(Path(topic).resolve()),
+        "db": str(settings.warehouse.db_path.resolve()),
+        "outbox": str(settings.warehouse.outbox_dir.resolve()),
+    }
+    # The runs this process starts inherit it: a run asked for through the API with any
+    # other path is refused (check_served_paths).
+    os.environ[SERVED_PATHS] = json.dumps(paths)
     with local_prefect_server(prefect_port, echo=click.echo):
         from flows.monitor import monitor  # after the server is known: Prefect reads its settings on import
 
@@ -361,11 +371,7 @@ def serve(topic_file: Path | None, db: Path | None, outbox: Path | None, cron: s
         monitor.serve(
             name=f"drainwatch-{settings.topic.name}",
             cron=schedule,
-            parameters={
-                "topic_file": str(Path(topic).resolve()),
-                "db": str(settings.warehouse.db_path.resolve()),
-                "outbox": str(settings.warehouse.outbox_dir.resolve()),
-            },
+            parameters=paths,
             pause_on_shutdown=False,
             limit=1,
         )

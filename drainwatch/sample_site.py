@@ -345,7 +345,7 @@ class SampleSite:
         """A topic file pointed at this site: [sources], and no politeness delay to ourselves."""
         feeds = ", ".join(f'"{u}"' for u in self.feed_urls())
         return (
-            "[fetch]\nhost_delay = 0.0\nbackoff = 0.05\n\n"
+            '[fetch]\nhost_delay = 0.0\nbackoff = 0.05\nallow_internal = ["127.0.0.1"]\n\n'
             "[sources]\n"
             f"feeds = [{feeds}]\n"
             f"news_sitemaps = [{', '.join(json.dumps(u) for u in self.news_sitemap_urls())}]\n"

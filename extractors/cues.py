@@ -43,7 +43,11 @@ class Lemmas:
             known = (
                 best.normal_form if best else w.lower(),
                 # "покинут" is as often a future verb as a short participle: any likely parse.
-                any(p.tag.POS == "VERB" and p.tag.tense == "futr" and p.score >= 0.3 for p in parses),
+                # The first person ("напомним", "отметим") is the writer's aside, not a forecast.
+                any(
+                    p.tag.POS == "VERB" and p.tag.tense == "futr" and p.tag.person != "1per" and p.score >= 0.3
+                    for p in parses
+                ),
             )
             if len(self._cache) > 200_000:
                 self._cache.clear()

@@ -7,12 +7,11 @@ on odd input. Each number that does not become a figure is kept as `Rejected` wi
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 
-from core.errors import ExtractionBudgetExceeded
-from core.figures import Extraction, Figure, Mention, Rejected, Unit
+from core.figures import Extraction, Figure, Mention, Rejected, Unit, plausible
 
+from .budget import Budget
 from .cues import Cues
 from .numbers import find_mentions
 from .periods import find_period
@@ -25,6 +24,7 @@ _CLAUSE_BREAK = re.compile(
     r"|\s(?:тогда как|в то время как|тоді як)\s|,\s+(?:während|aber|doch|alors que|tandis que|mais)\s",
     re.IGNORECASE,
 )
+_PREDICATE_DASH = re.compile(r"^\s+[—–]\s+")
 _SUBJECT_END = re.compile(r"[,.;:()\[\]—–\"“”«»!?]| -- | - ")
 _FURNITURE = re.compile(
     r"^\W*(?:related(?:\s+\w+)?\s*:|read\s+(?:more|also)\b|see\s+also\b|читайте\s+также|смотрите\s+также|advertisement\b|subscribe\b)",
@@ -70,6 +70,13 @@ _RESTATEMENT = re.compile(
     r"cela représente|soit|c[’']est)\b",
     re.IGNORECASE,
 )
+# A place named as where people left from: "из Беларуси", "from Belarus", "aus der Ukraine".
+_ORIGIN = re.compile(r"(?<!\w)(?:из|from|out of|aus(?:\s+der)?|din|desde)\s+(?P<place>\w+)", re.IGNORECASE)
+# "1.2 million more than last year", "на 20 тысяч больше, чем": a difference, not a count.
+_DIFFERENCE_AFTER = re.compile(
+    r"^\s*(?:more|fewer|less|больше|меньше|mehr|weniger|de\s+plus|de\s+moins)\s*,?\s+(?:than|чем|als|que|qu['’])(?!\w)",
+    re.IGNORECASE,
+)
 _PLAUSIBLE_BARE_COUNT = 1000
 _SMALLEST_HEAD_COUNT = 100  # fewer people than this is an anecdote, not a figure of the topic  # a bare number below this, with no counted noun, is not a head count
 
@@ -95,6 +102,8 @@ class _Context:
     restates_departure: bool  # "That's 100,000 people." right after a departure of IT people
     num: tuple[int, int]  # the number's offsets in the clause
     base: tuple[int, int]  # a share's base ("of those who left") in the clause, or empty
+    previous: str  # the sentence before, for "их число" (their number): the group and movement it named
+    it_counted_before: bool  # the last sentence with a number, a few back at most, counted IT people, or the next says they are IT people
 
 
 def _clause_spans(sentence: str) -> list[tuple[int, int]]:
@@ -118,6 +127,12 @@ def _segment(sentence: str, spans: list[tuple[int, int, int, int]], i: int, base
     start, end, clause_start, clause_end = spans[i]
     left = max([clause_start] + [e for s, e, c, _ in spans[:i] if c == clause_start])
     right = min([clause_end] + [s for s, e, c, _ in spans[i + 1 :] if c == clause_start])
+    if right < clause_end:
+        # Another number follows in the clause: "50,000 had left by April, predicting that the
+        # number would rise to 100,000": past a comma, the words are the next number's.
+        comma = sentence.find(", ", end, right)
+        if comma >= 0:
+            right = comma
     if base[0] < base[1]:
         return sentence[left : base[0]] + " " + sentence[base[1] : right]
     return sentence[left:right]
@@ -126,8 +141,14 @@ def _segment(sentence: str, spans: list[tuple[int, int, int, int]], i: int, base
 def _subject_after(sentence: str, offset: int, cues: Cues) -> str:
     """The counted noun phrase right after the number ("IT specialists", "of them"), or ""."""
     rest = sentence[offset:]
+    dash = _PREDICATE_DASH.match(rest)
+    if dash:
+        # "50-70 тысяч — ИТ-специалисты": the noun after a dash says what the number is.
+        rest = rest[dash.end() :]
     m = _SUBJECT_END.search(rest)
     head = " ".join((rest[: m.start()] if m else rest).split()[:5])
+    if dash and not cues.has("it_subject", " ".join(head.split()[:2])):
+        return ""
     end = 0
     for group in ("it_subject", "general_people", "worker_nouns", "things", "anaphora", "workforce"):
         for hit in cues.finditer(group, head):
@@ -250,6 +271,21 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     kind = _subject_kind(ctx.subject, cues, ctx.lead)
     if kind == "people" and (ctx.it_wave or ctx.restates_departure) and not cues.has("country", ctx.subject):
         kind = "it"  # "50,000 people left in the first wave", the wave being one of IT specialists
+    if (
+        kind == "people"
+        and not ctx.sentence_it
+        and ctx.it_counted_before
+        and not cues.has("population", ctx.subject)
+        and not cues.has("country", ctx.subject)
+        and not _GENERAL.search(ctx.clause)
+        and (cues.has("departure", ctx.segment) or cues.has("wave", ctx.segment))
+    ):
+        # "N people left" right after a count of IT people: "people" is only the counter word
+        # ("человек", "Personen"), and the people counted are those IT people; "Russians",
+        # "citizens", "overall" or a country in the noun phrase say the count is everyone.
+        kind = "it"
+    if kind in ("none", "people") and not ctx.subject.strip() and cues.has("anaphora", ctx.before):
+        kind = "anaphora"  # "в апреле их число может достичь ста тысяч": their number
     if kind == "people" and _APPOSITION.search(ctx.lead):
         kind = "worker"  # "10% of the IT workforce, or about 50,000 people": the same group
     if (
@@ -272,6 +308,8 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     relevant = any(cues.has(g, ctx.sentence) for g in ("it_subject", "departure", "returned", "remote", "shortage"))
     if m.currency:
         return ("other", "money") if relevant else None
+    if _DIFFERENCE_AFTER.match(ctx.clause[ctx.num[1] :]):
+        return ("other", "percent" if m.percent else "people" if kind != "thing" else "count") if relevant else None
     if m.value is not None and m.value <= 0:
         return ("other", "percent" if m.percent else "count") if relevant else None  # none is not a figure
     count_unit: Unit = "people" if kind in ("it", "people", "worker") else "count"
@@ -294,7 +332,12 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     it_ctx = (
         kind == "it"
         or (kind == "anaphora" and (ctx.sentence_it or ctx.previous_it))
+        # "80% of them" a few sentences after a count of IT people; "half of those who left"
+        # names its own group (everyone who left), so only a bare pronoun reaches that far.
+        or (kind == "anaphora" and ctx.it_counted_before and not cues.has("departure", ctx.subject + " " + ctx.lead))
         or (kind in ("worker", "none") and (ctx.sentence_it or ctx.previous_it))
+        # "Another 70,000 specialists may follow" a few sentences after a count of IT people.
+        or (kind == "worker" and ctx.it_counted_before)
         # A bare count of departures in an article whose headline is about IT people.
         or (kind == "none" and not m.percent and ctx.article_it and cues.has("departure", ctx.clause))
     )
@@ -303,7 +346,11 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     # to leave" is one past figure and one forecast. The words between the neighbouring
     # numbers of the clause are that number's; a base ("of those who left") is not.
     own = ctx.segment
-    negated = cues.has("negation", own)
+    # A negation belongs to the return it denies: in the number's own words, or in the clause
+    # when the return is said only there ("100,000 left and did not return, or 10%").
+    negated = cues.has("negation", own) or (
+        not cues.has("returned", own) and cues.has("returned", clause) and cues.has("negation", clause)
+    )
     forecast = cues.has("forecast", own) or cues.future_tense(own)
     intention = cues.has("intention", own)
     # Attachment: of the movement and stock cues in the clause, the one nearest the number
@@ -325,6 +372,7 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         # stock said in the number's own segment is not the movement of its neighbour's.
         ("workforce" if not m.percent and own != clause and not own_moves and cues.has("workforce", own) else None)
         or _nearest(ctx, cues, _MOVES)
+        or ("departure" if cues.has("wave", own) else None)  # "the first wave was 50-70 thousand"
         or ("workforce" if cues.has("workforce", predicate) else None)
         or ctx.asked  # the answer to "How many IT specialists left?" has no verb of its own
         or ("departure" if ctx.restates_departure and not own_moves else None)
@@ -337,6 +385,9 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
             base = ctx.clause[ctx.base[0] : ctx.base[1]]
             forecast = cues.has("forecast", base) or cues.future_tense(base)
             negated = False
+    if kind == "anaphora" and near in (None, "workforce") and not m.percent and ctx.previous:
+        # "Their number may reach 100,000": the number of those the sentence before saw move.
+        near = next((g for g in _MOVES if cues.has(g, ctx.previous)), near)
     if not it_ctx and kind in ("none", "worker") and not m.percent and ctx.article_it and near == "shortage":
         it_ctx = True  # "the need is put at 170,000 specialists" in an article headed by IT people
     if near == "returned" and negated:
@@ -420,7 +471,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
     the language is detected from the text. With a `budget` (seconds), an article that takes
     longer raises ExtractionBudgetExceeded, checked between sentences, so that one hostile
     page cannot stall a run."""
-    deadline = None if budget is None else time.monotonic() + budget
+    clock = Budget(budget)
     cues = cues.for_language(language or cues.language_of(text))
     on_topic = is_on_topic(text, cues)
     if not on_topic:
@@ -428,30 +479,33 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         # number of an off-topic page would only cost time.
         return Extraction((), (), False)
     sentences = split_sentences(text)
-    said = attribute_sentences(text, sentences, cues.names)
+    said = attribute_sentences(text, sentences, cues.names, clock)
     figures: list[Figure] = []
     rejected: list[Rejected] = []
     previous_it = False
+    it_counted_at = -9  # the index of the last sentence with a number, if it was about IT people
     previous_departure = False
     asked: str | None = None
     # A paragraph that names a wave of leaving and counts IT people ties the article's waves to IT.
     it_waves = False
     paragraph_span: dict[int, tuple[int, int]] = {}
+    waveless: set[int] = set()
     for s in sentences:
         first = paragraph_span.get(s.paragraph, (s.start, s.end))[0]
         paragraph_span[s.paragraph] = (first, s.end)
     article_it = bool(sentences) and cues.has("it_subject", sentences[0].text)
     for index, s in enumerate(sentences):
-        if deadline is not None and time.monotonic() > deadline:
-            raise ExtractionBudgetExceeded(budget or 0.0)
+        clock.check()
         mentions, dropped = find_mentions(text, s.start, s.end)
+        figures_before = len(figures)
         rejected.extend(dropped)
         sentence_it = cues.has("it_subject", s.text) and not _IT_DENIED.search(s.text)
-        if not it_waves and sentence_it and mentions:
+        if not it_waves and sentence_it and mentions and s.paragraph not in waveless:
             # Tied only by a counted IT sentence: "many IT specialists were in the first wave"
             # does not make the wave's head count an IT one.
             first, last = paragraph_span[s.paragraph]
             it_waves = cues.search("wave", text[first:last])
+            waveless.add(s.paragraph)  # searched once: per sentence it is quadratic
         furniture = bool(_FURNITURE.match(s.text))
         subjects = [_subject_after(s.text, m.end - s.start, cues) for m in mentions]
         for i in range(len(mentions) - 2, -1, -1):
@@ -463,8 +517,31 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
             # "2% of developers from Poland moved, while 1% deleted their data": the same group.
             if foreign[i - 1] and not subjects[i]:
                 foreign[i] = True
+        # Country names are matched as written (no lemmas: their prefixes cover the cases).
+        if mentions and not cues.search("country", s.text):
+            # "Ukrainians have fled the country. ... 16% of the tech workforce left the country":
+            # a sentence naming no country is about the one its paragraph named before.
+            prev = sentences[index - 1] if index else None
+            if (
+                prev is not None
+                and prev.paragraph == s.paragraph
+                and cues.search("other_country", prev.text)
+                and not cues.search("country", prev.text)
+            ):
+                foreign = [True] * len(mentions)
+            elif any(cues.search("other_country", o.group("place")) for o in _ORIGIN.finditer(s.text)):
+                foreign = [True] * len(mentions)  # "из Беларуси уехало 5 тысяч": leaving another country
         it_counted = [_subject_kind(sub, cues) == "it" for sub in subjects]
         restates = bool(mentions) and previous_departure and previous_it and bool(_RESTATEMENT.match(s.text))
+        # "N people will leave. These are IT specialists alone.": the next sentence says who they are.
+        following = sentences[index + 1] if mentions and index + 1 < len(sentences) else None
+        it_named_next = bool(
+            following
+            and following.paragraph == s.paragraph
+            and _RESTATEMENT.match(following.text)
+            and _IT_IDENTITY.search(following.text)
+            and cues.has("it_subject", following.text)
+        )
         # Each number's offsets in the sentence and its clause's there.
         sentence_clauses = _clause_spans(s.text) if mentions else []
         spans = [
@@ -499,12 +576,17 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 restates,
                 (max(in_clause, 0), max(in_clause, 0) + (m.end - m.start)),
                 (base_start, base_end),
+                sentences[index - 1].text if index else "",
+                it_counted_at >= index - 3 or it_named_next,
             )
             decided = classify(m, ctx, cues)
             if decided is None:
                 rejected.append(Rejected(m.text, m.start, m.end, "off_topic_sentence", s.text))
                 continue
             metric, unit = decided
+            if not plausible(unit, m.value, m.low, m.high):  # "250 %" of a workforce, 20 billion people
+                rejected.append(Rejected(m.text, m.start, m.end, "implausible", s.text))
+                continue
             figures.append(
                 Figure(
                     metric=metric,
@@ -526,6 +608,15 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                 )
             )
         previous_it = sentence_it
+        # The last count of the topic: of IT people (named here, or "people" that an earlier
+        # count made IT people), or of everyone; numbers that are no figure ("two waves") leave it.
+        new = figures[figures_before:]
+        if any(f.metric.startswith("it_") for f in new) or (
+            sentence_it and any(f.unit in ("people", "percent") for f in new)
+        ):
+            it_counted_at = index
+        elif any(f.metric != "other" for f in new):
+            it_counted_at = -9
         previous_departure = bool(mentions) and (cues.has("departure", s.text) or asked == "departure")
         # A question's movement carries into the answer that follows it, and no further.
         asked = _asked(s.text, cues) if s.text.rstrip("\"'”»").endswith("?") else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.figures import Mention, Qualifier, Rejected, RejectReason
+from core.figures import Mention, Qualifier, Rejected, RejectReason, plausible
 
 from .words import (
     ONE_WORD_RE,
@@ -68,6 +68,28 @@ MAGNITUDES: dict[str, float] = {
     "milliard": 1e9,
     "milliards": 1e9,
     "milliarden": 1e9,
+    # Italian, Spanish, Romanian, Estonian: "100 mila", "70 mil", "50 de mii", "100 tuhat".
+    "mila": 1e3,
+    "mil": 1e3,
+    "mii": 1e3,
+    "de mii": 1e3,
+    "tuhat": 1e3,
+    "tuhande": 1e3,
+    "milioni": 1e6,
+    "millones": 1e6,
+    "millón": 1e6,
+    "milioane": 1e6,
+    "de milioane": 1e6,
+    "miljon": 1e6,
+    "miljonit": 1e6,
+    "miliardi": 1e9,
+    "mil millones": 1e9,
+    # Slovak, Czech, Hungarian: "100 tisíc", "70 tis.", "100 ezer", "1,2 millió".
+    "tisíc": 1e3,
+    "tis": 1e3,
+    "ezer": 1e3,
+    "millió": 1e6,
+    "milliárd": 1e9,
 }
 # Russian magnitudes take every case ("тысячах", "миллионом"): matched by stem.
 _MAGNITUDE_STEMS = {
@@ -79,9 +101,10 @@ _MAGNITUDE_STEMS = {
     "мільярд": 1e9,
     "tysi": 1e3,  # Polish tysiąc, tysięcy
     "milion": 1e6,
+    "milión": 1e6,  # Slovak milión, miliónov
     "miliard": 1e9,
 }
-_ABBREVIATED = ("тыс", "тис", "tys", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
+_ABBREVIATED = ("тыс", "тис", "tys", "tis", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
 _MAG_WORDS = [
     *(rf"{stem}\w*" for stem in _MAGNITUDE_STEMS),
     *sorted((k for k in MAGNITUDES if len(k) > 1 and k not in _ABBREVIATED), key=len, reverse=True),
@@ -104,7 +127,7 @@ MAGNITUDE = (
 )
 PERCENT = (
     r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|відсот\w*|Prozent|pour\s+cent|pourcent"
-    r"|procent\w*|proc\.)(?!\w))"
+    r"|procent\w*|proc\.|protsen\w*|per\s+cento|por\s+ciento|la\s+sut[ăa])(?!\w))"
 )
 CURRENCY_PREFIX = r"(?:US\$|\$|€|£|₽)"
 CURRENCY_SUFFIX = (
@@ -165,11 +188,15 @@ def _mention_matches(text: str, start: int, end: int, sentence: str) -> list[re.
     more: list[re.Match[str]] = []
     if may_hold_word_number(sentence, MAGNITUDE_WORDS):
         # Tried only where a word that can open a word number stands: the pattern is big.
+        word_end = -1
         for token in _TOKEN.finditer(text, start, end):
-            if token.group().lower() in STARTERS:
+            # A word inside the last word number is not tried again: on a run of number
+            # words that would read the rest of the run from every word.
+            if token.start() >= word_end and token.group().lower() in STARTERS:
                 found_word = _WORD_MENTION_RE.match(text, token.start(), end)
                 if found_word:
                     more.append(found_word)
+                    word_end = found_word.end()
     if "/" in sentence and _FRACTION_HINT.search(sentence):
         more += _FRACTION_MENTION_RE.finditer(text, start, end)
     if more:  # "one in 10" is one mention, not two: the earlier, longer match wins
@@ -186,15 +213,32 @@ def _mention_matches(text: str, start: int, end: int, sentence: str) -> list[re.
 # numbers; "to"/"bis"/"à" join them alone or after "from"/"von"/"de"; "до" only after "от";
 # "and"/"und"/"et"/"и" only after "between"/"zwischen"/"entre"/"между".
 RANGE_DASHES = frozenset({"-", "–", "—", "--"})
-RANGE_TO = {"to": "from", "bis": "von", "à": "de", "a": "de", "до": "от"}
-RANGE_TO_ALONE = frozenset({"to", "bis", "à"})
+# Per joining word, the words that may open the range before the first number: Spanish and
+# Italian "de/da 150 a 300", Polish "od 150 do 300", Romanian "de la 150 la 300" (the word
+# before the first number is then "la").
+RANGE_TO = {
+    "to": ("from",),
+    "bis": ("von",),
+    "à": ("de",),
+    "a": ("de", "da"),
+    "до": ("от",),
+    "do": ("od",),
+    "la": ("la",),
+    "al": ("dal",),
+    "kuni": ("",),
+}
+# Estonian "70 000 kuni 100 000" needs no opening word.
+RANGE_TO_ALONE = frozenset({"to", "bis", "à", "kuni"})
 RANGE_AND = {"and": "between", "und": "zwischen", "et": "entre", "и": "между"}
 _RANGE_GLUE = re.compile(
     r"^(?:\s*(?:-|–|—|--)\s*|\s+(?:" + "|".join(sorted({*RANGE_TO, *RANGE_AND}, key=len, reverse=True)) + r")\s+)$",
     re.IGNORECASE,
 )
 _RANGE_LEAD = re.compile(
-    r"(?:^|(?<=\W))(?P<w>" + "|".join({*RANGE_TO.values(), *RANGE_AND.values()}) + r")\s*$", re.IGNORECASE
+    r"(?:^|(?<=\W))(?P<w>"
+    + "|".join({*(w for ws in RANGE_TO.values() for w in ws if w), *RANGE_AND.values()})
+    + r")\s*$",
+    re.IGNORECASE,
 )
 # "rose from 50 to 70", "est passé de 10 à 20", "вырос с 50 до 70": a change, not an interval.
 _CHANGE_BEFORE = re.compile(
@@ -276,6 +320,53 @@ QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
     ("environ", "approx"),
     ("près de", "approx"),
     ("presque", "approx"),
+    # Italian, Spanish, Polish, Romanian, Estonian.
+    ("fino a", "at_most"),
+    ("fino al", "at_most"),
+    ("fino ai", "at_most"),
+    ("più di", "at_least"),
+    ("oltre", "at_least"),
+    ("almeno", "at_least"),
+    ("quasi", "approx"),
+    ("hasta", "at_most"),
+    ("más de", "at_least"),
+    ("al menos", "at_least"),
+    ("unos", "approx"),
+    ("unas", "approx"),
+    ("cerca de", "approx"),
+    ("alrededor de", "approx"),
+    ("casi", "approx"),
+    ("co najmniej", "at_least"),
+    ("blisko", "approx"),
+    ("peste", "at_least"),
+    ("cel puţin", "at_least"),
+    ("cel puțin", "at_least"),
+    ("până la", "at_most"),
+    ("aproape", "approx"),
+    ("aproximativ", "approx"),
+    ("kuni", "at_most"),
+    ("umbes", "approx"),
+    ("ligi", "approx"),
+    ("üle", "at_least"),
+    ("vähemalt", "at_least"),
+    # Hungarian, Slovak, Czech, Ukrainian.
+    ("körülbelül", "approx"),
+    ("mintegy", "approx"),
+    ("közel", "approx"),
+    ("több mint", "at_least"),
+    ("legalább", "at_least"),
+    ("akár", "at_most"),
+    ("približne", "approx"),
+    ("přibližně", "approx"),
+    ("takmer", "approx"),
+    ("téměř", "approx"),
+    ("viac ako", "at_least"),
+    ("vyše", "at_least"),
+    ("více než", "at_least"),
+    ("nejméně", "at_least"),
+    ("najmenej", "at_least"),
+    ("приблизно", "approx"),
+    ("щонайменше", "at_least"),
 )
 _QUALIFIER_RE = re.compile(
     r"(?:^|(?<=[\s(\"'«“]))(?P<q>"
@@ -318,10 +409,18 @@ _COUNTER_AFTER = re.compile(
     re.IGNORECASE,
 )
 _YEAR_PHRASE_AFTER = re.compile(r"^\s*(?:г\.|гг\.|год\w*|году)", re.IGNORECASE)
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|ru|org|net|io)/\S*", re.IGNORECASE)
+# Addresses start at a token's start, with bounded runs before "@" and ".com/": an unbounded
+# \S+ there backtracks over the rest of a long token from each of its characters, quadratic
+# on "1.1.1.1..." (issue 15). The leftmost match started at the token's start anyway.
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)\S+|(?<!\S)[^\s@]{1,64}@[^\s@]{1,253}\.\w+|(?<!\S)[^\s/]{1,253}\.(?:com|ru|org|net|io)/\S*",
+    re.IGNORECASE,
+)
 _PHONE_RE = re.compile(r"\+\d[\d ()\-]{7,}\d|\(\d{3}\)\s?\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b")
 _DATE_RE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
-_HALF_PERIOD = re.compile(r"\b(?:first|second|1st|2nd|latter|former)\s+half$", re.IGNORECASE)
+_HALF_PERIOD = re.compile(
+    r"(?:\b(?:first|second|1st|2nd|latter|former)\s+half|(?:перв|втор)\w+\s+половин\w*)$", re.IGNORECASE
+)
 _HALF_DURATION = re.compile(r"^\s+(?:an?\s+)?(?:hour|day|week|month|year|century|decade)\b", re.IGNORECASE)
 # URLs, phone numbers and numeric dates, in one scan; the group name is the reject reason.
 _BLOCKED_RE = re.compile(
@@ -337,6 +436,7 @@ _BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _TOKEN_CHARS = re.compile(r"[\w\-/.]")
+TOKEN_REACH = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,11 +495,13 @@ def _single(m: re.Match[str]) -> _Single:
 
 def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
     before, after = text[max(0, s.start - 40) : s.start], text[s.end : s.end + 40]
-    whole_token_start = s.start
-    while whole_token_start > 0 and _TOKEN_CHARS.match(text[whole_token_start - 1]):
+    # The token around the number, at most TOKEN_REACH characters each way: walking a long
+    # "1-1-1-..." to its ends for every number in it would be quadratic.
+    whole_token_start, floor = s.start, max(0, s.start - TOKEN_REACH)
+    while whole_token_start > floor and _TOKEN_CHARS.match(text[whole_token_start - 1]):
         whole_token_start -= 1
-    token_end = s.end
-    while token_end < len(text) and _TOKEN_CHARS.match(text[token_end]) and text[token_end] not in ".,":
+    token_end, ceiling = s.end, min(len(text), s.end + TOKEN_REACH)
+    while token_end < ceiling and _TOKEN_CHARS.match(text[token_end]) and text[token_end] not in ".,":
         token_end += 1
     token = text[whole_token_start:token_end]
     plain_integer = raw_num.isdigit()
@@ -407,7 +509,9 @@ def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
     lead_kind = lead.lastgroup if lead else None
     if lead_kind == "vague":
         return "vague"
-    if raw_num.lower().endswith("half") and (_HALF_PERIOD.search(before + raw_num) or _HALF_DURATION.match(after)):
+    if raw_num.lower().endswith(("half", "половины")) and (
+        _HALF_PERIOD.search(before + raw_num) or _HALF_DURATION.match(after)
+    ):
         return "date"  # "the first half of 2022", "half an hour"
     if _AGE_AFTER.match(after) or lead_kind == "age" or (plain_integer and _DECADE_AFTER.match(after)):
         return "age"
@@ -445,6 +549,10 @@ def _reject_reason(text: str, s: _Single, raw_num: str) -> RejectReason | None:
     return None
 
 
+MAX_NUMBERS = 20
+"""Numbers in one sentence above which it is a list, not prose (real articles have up to 7)."""
+
+
 def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[list[Mention], list[Rejected]]:
     """Numbers in text[start:end], as mentions (with intervals) and rejections (with reasons)."""
     end = len(text) if end is None else end
@@ -458,15 +566,27 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[li
     )
     singles: list[_Single] = []
     rejected: list[Rejected] = []
-    for m in _mention_matches(text, start, end, sentence):
+    matches = _mention_matches(text, start, end, sentence)
+    if len(matches) > MAX_NUMBERS:
+        # A list or table of numbers, not a statement. Reading each number and then its
+        # clause would make "1 1 1 ..." cost far more than its length (issue 15).
+        return [], [
+            Rejected(m.group(0).strip(), m.end() - len(m.group(0).lstrip()), m.end(), "number_list", sentence)
+            for m in matches
+        ]
+    for m in matches:
         if not m.group("num").strip():
             continue
         s = _single(m)
         if s.value is None:
             continue
         inside = next((b for b in blocked if b[0] <= s.start < b[1]), None)
-        if inside is not None:
-            reason: RejectReason | None = inside[2]  # type: ignore[assignment]
+        reason: RejectReason | None
+        if not plausible("", s.value):
+            # 330 nines read as infinity: no unit can hold it, so it is not even classified.
+            reason = "implausible"
+        elif inside is not None:
+            reason = inside[2]  # type: ignore[assignment]
         else:
             reason = _reject_reason(text, s, m.group("num"))
         if reason:
@@ -504,7 +624,7 @@ def _range(text: str, a: _Single, b: _Single) -> Mention | None:
     if glue in RANGE_DASHES:
         pass
     elif glue in RANGE_TO:
-        if lead_word != RANGE_TO[glue] and not (glue in RANGE_TO_ALONE and lead_word is None):
+        if lead_word not in RANGE_TO[glue] and not (glue in RANGE_TO_ALONE and lead_word is None):
             return None
     elif RANGE_AND.get(glue) != lead_word:
         return None
@@ -516,6 +636,13 @@ def _range(text: str, a: _Single, b: _Single) -> Mention | None:
     low = a.value
     if a.magnitude == 1.0 and b.magnitude != 1.0 and a.value * b.magnitude <= high:
         low = a.value * b.magnitude
+    elif (
+        glue in RANGE_DASHES
+        and a.magnitude == b.magnitude == 1.0
+        and a.value < 1000
+        and high / 10 <= a.value * 1000 <= high
+    ):
+        low = a.value * 1000  # "70-100.000": the thousands are written once, on the second number
     if not low < high:
         return None
     start = a.start - (len(before[-14:]) - lead.start()) if lead else a.start

@@ -23,27 +23,55 @@ from dataclasses import dataclass, field
 
 from core.figures import Sentence
 
+from .budget import Budget
 from .names import Hit, Names
 
-_CAP = r"(?:[A-ZА-ЯЁІЇЄ][a-zа-яёіїєäöüéèçïß'’]+(?:[A-ZА-ЯЁ][a-zа-яё]+)*(?:-[A-ZА-ЯЁa-zа-яё]+)?|[A-ZА-ЯЁ]{2,6})"
+# Capitals and small letters of the Latin alphabets covered too ("Šadajev", "Łukasz", "Ștefan").
+_UP = "A-ZА-ЯЁІЇЄÀ-ÖØ-ÞĄĆČĎĘĚŁŃŇŐŘŚŞŠŢŤŮŰŹŻŽȘȚ"
+_LOW = "a-zа-яёіїєß-öø-ÿąćčďęěłńňőřśşšţťůűźżžșță"
+_CAP = rf"(?:[{_UP}][{_LOW}'’]+(?:[A-ZА-ЯЁ][a-zа-яё]+)*(?:-[A-ZА-ЯЁa-zа-яё]+)?|[A-ZА-ЯЁ]{{2,6}})"
 # The lookahead lets the regex engine skip to capitals quickly (the hot path of attribution).
 NAME = (
-    rf"(?=[A-ZА-ЯЁІЇЄ])(?:(?:Dr|Mr|Mrs|Ms|Prof)\.\s+{_CAP}|{_CAP})"
+    rf"(?=[{_UP}])(?:(?:Dr|Mr|Mrs|Ms|Prof)\.\s+{_CAP}|{_CAP})"
     rf"(?:\s+(?:(?:of|for|and|the|de|du|von|der)\s+)?{_CAP})*"
 )
 _NAME = re.compile(NAME)
-_VERBS = (
-    r"(?:said|says|say|told|tells|wrote|writes|estimated|estimates|estimate|acknowledged|"
+_EN_VERBS = (
+    r"said|says|say|told|tells|wrote|writes|estimated|estimates|estimate|acknowledged|"
     r"stated|states|reported|reports|announced|announces|noted|notes|suggested|admitted|claimed|added|"
     r"explained|believes|calculated|counted|found|warned|quoted|cited|highlighted|stressed|emphasi[sz]ed|"
     r"pointed\s+out|indicated|revealed|forecast|forecasts|predicted|predicts|projected|expects|warns|"
-    r"thinks|argues|argued|insists|insisted|observed|"
-    r"сказал[аио]?|заявил[аио]?|заявлял[аио]?|заявляет|сообщил[аио]?|сообщает|сообщают|"
-    r"отметил[аио]?|оценил[аио]?|насчитал[аио]?|оценивал[аио]?|оценивает|подсчитал[аио]?|утверждал[аио]?|утверждает|"
-    r"ожидал[аио]?|прогнозирует|считает|признал[аио]?|рассказал[аио]?|пояснил[аио]?|добавил[аио]?|"
-    r"пишет|писал[аио]?|цитирует|заявив|"
+    r"thinks|argues|argued|insists|insisted|observed"
+)
+_DE_VERBS = (
     r"sagte|sagt|erklärte|erklärt|berichtet|berichtete|schätzt|schätzte|eingeräumt|räumte|betonte|"
-    r"beteuerte|führte|fügte|teilte|a\s+déclaré|déclare|estime|a\s+indiqué|affirme|a\s+affirmé|a\s+cité|cite)"
+    r"beteuerte|führte|fügte|teilte"
+)
+# A name follows an English or German verb at once ("said Orlov"); in other languages a title of a few
+# lower-case words may come between ("a déclaré le ministre Jean Dupont", "заявил глава
+# ассоциации X"), so the English and German verbs (German titles are capitalised) are kept
+# apart. Estonian and Hungarian postpositions ("X sõnul", "X szerint") have no name after them.
+_VERBS = (
+    rf"(?:{_EN_VERBS}|"
+    # Russian verbs by stem, both aspects, every person and gender: "заявлял", "сообщило", "оценивала".
+    r"(?:сказа|говори|заяви|заявля|сообщи|сообща|отмети|отмеча|оцени|оценива|насчита|подсчита|подсчитыва|утвержда|"
+    r"ожида|прогнозиру|прогнозирова|счита|призна|признава|рассказа|рассказыва|поясни|поясня|добави|добавля|"
+    r"уточни|уточня|подчеркну|подчеркива|пише|писа|цитиру)(?:л[аио]?|т|ет|ют|ят|ит|ем|ал[аио]?|в|вш\w+)|"
+    # Ukrainian, the same way: "повідомив", "зазначила", "оцінюють".
+    r"(?:повідоми|повідомля|зазначи|зазнача|оціни|оцінюва|оціню|розповіда|розпові|підрахува|наголоси|наголошу|"
+    r"додава|дода|заявля|сказа|каза)(?:в|ла|ло|ли|є|ють|ючи)|"
+    rf"{_DE_VERBS}|a\s+déclaré|déclare|estime|a\s+indiqué|affirme|a\s+affirmé|a\s+cité|cite|"
+    # Polish, Italian, Spanish, Romanian, Estonian, Hungarian, Slovak and Czech; Estonian
+    # "sõnul"/"hinnangul" and Hungarian "szerint" follow the name like a verb.
+    r"powiedział\w*|przekazał\w*|oświadczył\w*|poinformował\w*|szacuje|szacował\w*|ocenił\w*|ocenia|"
+    r"stwierdził\w*|dodał\w*|podał\w*|podaje|twierdzi|"
+    r"ha\s+detto|ha\s+affermato|ha\s+dichiarato|ha\s+spiegato|ha\s+aggiunto|ha\s+riferito|ha\s+stimato|"
+    r"ha\s+sottolineato|afferma|dichiara|"
+    r"dijo|afirmó|declaró|señaló|explicó|añadió|estimó|aseguró|indicó|"
+    r"a\s+spus|a\s+declarat|a\s+afirmat|a\s+precizat|a\s+explicat|a\s+adăugat|a\s+estimat|a\s+anunţat|"
+    r"a\s+anunțat|declară|estimează|"
+    r"ütles|märkis|teatas|teatab|hindas|lisas|kinnitas|sõnul|hinnangul|andmetel|"
+    r"közölte|mondta|szerint|uviedol|uviedla|povedal|povedala|řekl|uvedl|uvedla)"
 )
 # Names after a cue, matched where the cue ends (the cue search already found it):
 # "according to (the) X", "по данным X", "laut X"; "said X"; in Russian a title may come
@@ -52,7 +80,11 @@ _AFTER_SOURCE = re.compile(
     rf"\w*(?:\s+(?:to|данным|на|of))?\s+(?:the\s+|des\s+|der\s+|du\s+|de\s+la\s+|dem\s+)?(?P<name>{NAME})"
 )
 _AFTER_VERB = re.compile(rf"\s+(?P<name>{NAME})")
-_AFTER_RU_VERB = re.compile(rf"\s+(?:[а-яё\-]+\s+){{0,3}}(?P<name>{NAME})")
+# Up to six lower-case words of title: "заявил глава российской ассоциации электронных
+# коммуникаций Сергей Плуготаренко".
+_AFTER_TITLED_VERB = re.compile(rf"\s+(?:[{_LOW}\-]+\s+){{0,6}}(?P<name>{NAME})")
+_NAME_AT_ONCE = re.compile(rf"(?:{_EN_VERBS}|{_DE_VERBS})")
+_NAME_BEFORE = frozenset({"sõnul", "hinnangul", "andmetel", "szerint"})
 _NAME_VERB = re.compile(
     rf"(?<![\w])(?:the\s+|The\s+)?(?P<name>{NAME})(?:\s*,\s*[^,]{{2,90}}?,)?\s+(?:\w+ly\s+)?{_VERBS}(?!\w)"
 )
@@ -60,12 +92,19 @@ _CLAUSE_VERB = re.compile(r"\s+(?:was|is|were|are|had|has|have|would|will|could|
 # An outlet or company named in quotes: "издание «Верстка» оценивает".
 _QUOTED_NAME = re.compile(r"«(?P<name>[A-ZА-ЯЁ][^«»]{1,30})»")
 _PERSON_PRONOUN = re.compile(
-    r"(?<!\w)(?:(?:he|she)\s+(?:\w+ly\s+)?(?:said|says|added|told|wrote|explained|estimated|noted)|"
-    r"the\s+minister\s+(?:also\s+)?(?:said|says|added|notes|noted|estimated)|"
-    r"(?:он|она)\s+(?:сказал|заявил|добавил|отметил|уточнил|пояснил)а?|по\s+(?:его|её|ее)\s+(?:словам|данным|оценке|оценкам)|"
+    r"(?<!\w)(?:(?:he|she)\s+(?:\w+ly\s+)?(?:said|says|added|told|wrote|explained|estimated|estimates|noted|believes|expects|predicted|predicts|reckons)|"
+    # "the minister said", "says the economist": a person named before by a title.
+    r"the\s+(?:minister|economist|expert|analyst|official|director|professor|researcher|chairman|founder)\s+"
+    r"(?:also\s+)?(?:said|says|added|notes|noted|estimated|estimates|explained)|"
+    r"(?:said|says|added|noted|explained)\s+the\s+(?:minister|economist|expert|analyst|official|director|professor|"
+    r"researcher|chairman|founder)|"
+    r"(?:он|она)\s+(?:также\s+)?(?:сказал|заявил|добавил|отметил|уточнил|пояснил|оценил|оценива|считает|полагает|прогнозир|подчеркнул|рассказал|сообщил)\w*|по\s+(?:его|её|ее)\s+(?:словам|данным|оценке|оценкам)|"
     r"(?:sagte|erklärte|beteuerte|fügte|führte|betonte|räumte|schätzte)\s+(?:er|sie)|(?:a-t-il|a-t-elle)|"
     r"(?:за\s+його\s+словами)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлении|докладе|интервью)|"
-    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|according\s+to\s+(?:him|her)|selon\s+(?:lui|elle)|laut\s+(?:ihm|ihr))(?!\w)",
+    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|according\s+to\s+(?:him|her)|selon\s+(?:lui|elle)|laut\s+(?:ihm|ihr)|"
+    r"(?:ha\s+(?:affermato|detto|aggiunto)\s+il\s+ministro)|secondo\s+lui|según\s+él|(?:według|zdaniem)\s+niego|"
+    r"(?:conform|potrivit)\s+\w+\s+sale|tema\s+(?:sõnul|hinnangul)|(?:ta|tema)\s+(?:ütles|märkis|lisas|teatas|hindas)|"
+    r"(?:powiedział|dodał|zaznaczył)\s+on|(?:ha\s+)?(?:aggiunto|spiegato)\s+lui)(?!\w)",
 )  # this and the next three: lower case, run on the lower-cased sentence
 _ORG_ANAPHORA = re.compile(
     r"(?<!\w)(?:(?:по\s+данным|по\s+оценкам|по\s+словам|согласно\s+данным)\s+(?:ведомства|министерства|ассоциации|службы)|"
@@ -92,12 +131,12 @@ _OUTLET_ANAPHORA = re.compile(
 )
 _QUOTED = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"")
 _COLLECTIVE = re.compile(
-    r"(?<!\w)the\s+(?P<name>government|ministry|kremlin|authorities)\s+(?:\w+ly\s+)?(?:estimates|estimated|said|says|reported|believes)(?!\w)"
+    r"(?<!\w)the\s+(?P<name>government|kremlin|authorities)\s+(?:\w+ly\s+)?(?:estimates|estimated|said|says|reported|believes)(?!\w)"
 )
 # "Об этом сообщил X": the sentence names the speaker of the one before it.
 # "Об этом сообщил X", "This forecast was made by X": the sentence names the speaker of the one before.
 _THIS_WAS_SAID = re.compile(
-    r"^(?:Об\s+этом|Про\s+це|(?:This|These|Such|Эти|Такие|Этот|Такой|Diese|Ces|Ce)\s+(?:forecast|figures?|data|estimates?|"
+    r"^(?:Об\s+этом|Про\s+це|Sellest|Lo\s+ha|Lo\s+hanno|O\s+tym|(?:This|These|Such|Эти|Такие|Этот|Такой|Diese|Ces|Ce)\s+(?:forecast|figures?|data|estimates?|"
     r"numbers?|прогноз|данные|оценк|цифр|Prognose|Zahlen|Daten|Schätzung|chiffres?|données|estimation|prévision))(?!\w)"
 )
 # A paragraph after a quote that names who spoke: "– Gref said."
@@ -107,13 +146,14 @@ _DASH = "–—-"
 _ANY_CUE = re.compile(
     rf"(?<!\w)(?:(?P<verb>{_VERBS})(?!\w)|according|citing|data\s+from|figures\s+from|(?:analysis|study|survey|research)\s+by|по\s+(?:словам|данным|оценк|подсч|информац|мнени|прогноз|его|её|ее)|"
     r"согласно|данны|за\s+(?:даними|словами|його)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлени|доклад|интервью)|"
-    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|so\s+der|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
+    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|według|powołuj\w*\s+się|secondo|según|potrivit|conform|podľa|podle|so\s+der|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
     # No IGNORECASE: run on the lower-cased sentence, several times faster.
 )
 _CYRILLIC = re.compile(r"[а-яё]")
 _NUMBERISH = re.compile(
     r"\d|[Pp]ercent|[Pp]rozent|[Pp]roz|[Мм]иллион|[Мм]ільйон|[Mm]illion|[Mm]illi|[Tt]housand|[Tt]ausend|"
-    r"[Hh]undert|[Hh]undred|тысяч|тисяч|процент|сотн|mille|cent|трет|четверт|половин|third|quarter|half|[Dd]rittel|[Hh]älfte|tiers|moitié"
+    r"[Hh]undert|[Hh]undred|тысяч|тисяч|[Пп]роцент|сотн|mille|cent|[Тт]рет|[Чч]етверт|[Пп]оловин|[Кк]ажд|third|[Qq]uarter|[Hh]alf|"
+    r"[Dd]rittel|[Hh]älfte|tiers|moitié|[Pp]rotsen|[Pp]rocent|sută|tuhat|[Tt]ys|[Mm]ilion|[Mm]iljon|milioane|mila\b|mii\b"
 )
 _NEAR_CUE = 50  # an actor this far (characters) from a speech cue can be its speaker
 # A headline "Минцифры: ..." or "Shadayev: ...": who speaks, then a colon.
@@ -180,6 +220,11 @@ def _person_like(name: str) -> bool:
 def _surname_key(word: str) -> str:
     """A surname's key in every case: "Шадаева", "Шадаевым" and "Шадаев" give one key."""
     return re.sub(r"(?:ым|ой|ом|ем|ою|ей|ого|ому|а|у|е|ы|я|ю)$", "", word) if len(word) > 4 else word
+
+
+LOOKBACK = 60
+"""Sentences a pronoun or "the ministry" looks back for whom it means (articles name them
+within a few paragraphs)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +310,9 @@ class SpeakerTracker:
         """The person, organisation or outlet named last; known actors are looked for only
         here, when a pronoun or "the agency" asks, since most sentences never need them."""
         self._catch_up()
-        for i in range(len(self.seen) - 1, -1, -1):
+        # Within LOOKBACK sentences: a page naming no one would otherwise be read back to
+        # its start for every pronoun, quadratic in its length.
+        for i in range(len(self.seen) - 1, max(-1, len(self.seen) - 1 - LOOKBACK), -1):
             text, person = self.seen[i], self._people[i]
             hits = self._hits_of.get(i)
             if hits is None:
@@ -329,7 +376,9 @@ class SpeakerTracker:
             tied += [(n, False) for n in _NAME_VERB.finditer(sentence)]
             for m in cue_matches:
                 if m.group("verb"):
-                    after = _AFTER_RU_VERB if _CYRILLIC.match(m.group("verb")) else _AFTER_VERB
+                    if m.group("verb") in _NAME_BEFORE:
+                        continue
+                    after = _AFTER_VERB if _NAME_AT_ONCE.fullmatch(m.group("verb")) else _AFTER_TITLED_VERB
                     n = after.match(sentence, m.end())
                     if n:
                         tied.append((n, True))
@@ -421,8 +470,11 @@ def _opens_quote(text: str) -> bool:
     return text.count("«") > text.count("»") or curly > 0 or text.count('"') % 2 == 1
 
 
-def attribute_sentences(text: str, sentences: Sequence[Sentence], names: Names) -> list[Said]:
-    """One `Said` per sentence of an article, in order (see the module docstring)."""
+def attribute_sentences(
+    text: str, sentences: Sequence[Sentence], names: Names, budget: Budget | None = None
+) -> list[Said]:
+    """One `Said` per sentence of an article, in order (see the module docstring); stops
+    with ExtractionBudgetExceeded when `budget` is spent."""
     tracker = SpeakerTracker(names, article=text)
     # Only a paragraph with a number has figures to attribute; the others are only remembered.
     numbered = {s.paragraph for s in sentences if _NUMBERISH.search(s.text)}
@@ -430,6 +482,8 @@ def attribute_sentences(text: str, sentences: Sequence[Sentence], names: Names) 
     numbered |= {p + d for p in numbered for d in (-1, 1)}
     own: list[Said] = []
     for s in sentences:
+        if budget is not None:
+            budget.check()
         tracker.offset = s.start
         own.append(tracker.attribute(s.text) if s.paragraph in numbered else Said())
         tracker.remember(s.text)

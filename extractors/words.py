@@ -47,6 +47,30 @@ CARDINALS: dict[str, dict[str, int]] = {
         "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30, "quarante": 40,
         "cinquante": 50, "soixante": 60,
     },
+    # Only words that are no common word of another covered language: Italian "due", "sei",
+    # "otto", Spanish "dos", "once" and Romanian "opt" are left out.
+    "it": {
+        "tre": 3, "quattro": 4, "cinque": 5, "sette": 7, "nove": 9, "dieci": 10, "venti": 20,
+        "trenta": 30, "quaranta": 40, "cinquanta": 50, "sessanta": 60, "settanta": 70, "ottanta": 80,
+    },
+    "es": {
+        "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10,
+        "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70,
+        "ochenta": 80,
+    },
+    "ro": {
+        "doi": 2, "două": 2, "trei": 3, "patru": 4, "cinci": 5, "şase": 6, "șase": 6, "şapte": 7, "șapte": 7,
+        "nouă": 9, "zece": 10, "douăzeci": 20, "treizeci": 30, "patruzeci": 40, "cincizeci": 50,
+    },
+    "pl": {
+        "dwa": 2, "dwie": 2, "trzy": 3, "cztery": 4, "pięć": 5, "pięciu": 5, "sześć": 6, "siedem": 7,
+        "osiem": 8, "dziewięć": 9, "dziesięć": 10, "dziesięciu": 10, "dwadzieścia": 20, "trzydzieści": 30,
+        "czterdzieści": 40, "pięćdziesiąt": 50,
+    },
+    "et": {
+        "kaks": 2, "kolm": 3, "neli": 4, "viis": 5, "kuus": 6, "seitse": 7, "kaheksa": 8, "üheksa": 9,
+        "kümme": 10, "kakskümmend": 20, "kolmkümmend": 30, "nelikümmend": 40, "viiskümmend": 50,
+    },
 }  # fmt: skip
 # Left out as too often something else: German "elf" and French "sept" (English words or
 # abbreviations).
@@ -108,6 +132,8 @@ _SHARES = {
     "половина": 50.0,
     "половину": 50.0,
     "треть": 100 / 3,
+    "трети": 100 / 3,  # "до трети уехавших": the genitive after a preposition
+    "половины": 50.0,
     "две трети": 200 / 3,
     "четверть": 25.0,
     "die hälfte": 50.0,
@@ -234,7 +260,7 @@ def parse_word_number(words: str) -> float | None:
         if part in ("a", "one"):
             total += 1
         elif part in HUNDREDS:
-            total = max(total, 1) * 100
+            total = max(total, 1.0) * 100  # a float: 'hundred' repeated overflows to inf, not an error
         elif "-" in part:
             tens, unit = part.split("-", 1)
             total += _EN_TENS.get(tens, 0) + _EN_DIGIT.get(unit, 0)

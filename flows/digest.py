@@ -23,6 +23,45 @@ METRIC_LABELS = {
 }
 _QUALIFIER_WORDS = {"approx": "about ", "at_most": "up to ", "at_least": "at least ", "exact": "", "range": ""}
 
+# What one finding may add to a digest, so that no page can make the email too big for the
+# mail server and so hold back every other finding (issue 15).
+MAX_QUOTE = 600
+"""Characters of the quoted sentence."""
+MAX_FIELD = 200
+"""Characters of an outlet, speaker or period."""
+MAX_URL = 1000
+"""A longer source URL is not linked: a cut link would lead nowhere."""
+MAX_SOURCES = 20
+"""Sources listed per finding; the rest are counted."""
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _url(url: str) -> str | None:
+    return url if len(url) <= MAX_URL else None
+
+
+HEADROOM = 8_000
+"""Bytes of a digest that are not its findings: headers, titles, the footer."""
+
+
+def split_by_size(findings: Sequence[FindingForAlert], max_bytes: int) -> list[list[FindingForAlert]]:
+    """Findings in groups whose digest stays under `max_bytes`, in order; a finding too big
+    alone still gets a digest of its own."""
+    groups: list[list[FindingForAlert]] = []
+    size = 0
+    for f in findings:
+        # Both parts, quoted-printable (up to three bytes per byte of UTF-8), plus headers.
+        cost = 3 * (len(_text([f], "").encode()) + len(_html([f], "").encode()))
+        if not groups or size + cost > max_bytes - HEADROOM:
+            groups.append([])
+            size = 0
+        groups[-1].append(f)
+        size += cost
+    return groups
+
 
 def format_value(
     value: float | None, unit: str, low: float | None = None, high: float | None = None, qualifier: str = "exact"
@@ -99,18 +138,30 @@ def _text(findings: Sequence[FindingForAlert], title: str) -> str:
             f"{i}. {METRIC_LABELS.get(f.metric, f.metric)}: {format_value(f.value, f.unit, f.low, f.high, f.qualifier)}"
         )
         lines.append(f"   Change: {format_change(f)}")
-        lines.append(f"   Speaker: {f.speaker or 'not attributed'}")
+        lines.append(f"   Speaker: {clip(f.speaker or 'not attributed', MAX_FIELD)}")
         periods = sorted({s.period for s in f.sources if s.period})
         if periods:
-            lines.append(f"   Period: {'; '.join(periods)}")
+            lines.append(f"   Period: {clip('; '.join(periods), MAX_FIELD)}")
         if f.sources:
-            lines.append(f'   "{f.sources[0].sentence}"')
+            lines.append(f'   "{clip(f.sources[0].sentence, MAX_QUOTE)}"')
         lines.append(f"   Sources ({len(f.sources)}):")
-        for s in f.sources:
-            lines.append(f"   - {s.outlet or 'unknown outlet'}{', ' + s.published if s.published else ''}: {s.url}")
+        for s in f.sources[:MAX_SOURCES]:
+            where = _url(s.url) or f"(a URL of {len(s.url):,} characters, not shown)"
+            lines.append(
+                f"   - {clip(s.outlet or 'unknown outlet', MAX_FIELD)}{', ' + s.published if s.published else ''}: {where}"
+            )
+        if len(f.sources) > MAX_SOURCES:
+            lines.append(f"   - and {len(f.sources) - MAX_SOURCES} more")
         lines.append("")
     lines.append("Figures equal to the baseline (within 2 %) are recorded but not sent.")
     return "\n".join(lines) + "\n"
+
+
+def _link(url: str, outlet: str | None) -> str:
+    label = html.escape(clip(outlet or url, MAX_FIELD))
+    if _url(url) is None:
+        return f"{label} (a URL of {len(url):,} characters, not shown)"
+    return f'<a href="{html.escape(url)}" style="color:#0b57d0">{label}</a>'
 
 
 def _html(findings: Sequence[FindingForAlert], title: str) -> str:
@@ -119,18 +170,19 @@ def _html(findings: Sequence[FindingForAlert], title: str) -> str:
     for f in findings:
         colour = {"higher": "#b3261e", "lower": "#1b6e3a"}.get(f.comparison, "#6b4fbb")
         sources = "".join(
-            f'<li style="margin:2px 0"><a href="{e(s.url)}" style="color:#0b57d0">{e(s.outlet or s.url)}</a>'
-            f"{' · ' + e(s.published) if s.published else ''}</li>"
-            for s in f.sources
+            f'<li style="margin:2px 0">{_link(s.url, s.outlet)}{" · " + e(s.published) if s.published else ""}</li>'
+            for s in f.sources[:MAX_SOURCES]
         )
-        quote = e(f.sources[0].sentence) if f.sources else ""
-        periods = "; ".join(sorted({s.period for s in f.sources if s.period}))
+        if len(f.sources) > MAX_SOURCES:
+            sources += f'<li style="margin:2px 0">and {len(f.sources) - MAX_SOURCES} more</li>'
+        quote = e(clip(f.sources[0].sentence, MAX_QUOTE)) if f.sources else ""
+        periods = clip("; ".join(sorted({s.period for s in f.sources if s.period})), MAX_FIELD)
         cards.append(
             '<div style="border:1px solid #ddd;border-radius:6px;padding:12px 16px;margin:0 0 14px 0">'
             f'<div style="font-size:13px;color:#555">{e(METRIC_LABELS.get(f.metric, f.metric))}</div>'
             f'<div style="font-size:22px;font-weight:bold">{e(format_value(f.value, f.unit, f.low, f.high, f.qualifier))}</div>'
             f'<div style="color:{colour};font-weight:bold">{e(format_change(f))}</div>'
-            f'<div style="margin-top:6px">Speaker: {e(f.speaker or "not attributed")}'
+            f'<div style="margin-top:6px">Speaker: {e(clip(f.speaker or "not attributed", MAX_FIELD))}'
             f"{' · Period: ' + e(periods) if periods else ''}</div>"
             f'<blockquote style="margin:8px 0;padding-left:10px;border-left:3px solid #ccc;color:#333">{quote}</blockquote>'
             f'<ul style="margin:4px 0 0 18px;padding:0">{sources}</ul></div>'

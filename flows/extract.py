@@ -18,7 +18,7 @@ from extractors.cues import Cues
 from extractors.figures import extract_figures
 
 from .charset import decode_html
-from .http import normalize_url
+from .http import normalize_url, same_site
 
 log = logging.getLogger(__name__)
 _LANG_ATTR = re.compile(rb"<html[^>]*\slang=[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
@@ -83,7 +83,10 @@ def extract_article(page: Page, cues: Cues, budget: float | None = None) -> Arti
         extraction = extract_figures(text, cues, language, budget=budget)
     except ExtractionBudgetExceeded as exc:
         return Failure("extract", page.final_url, "extraction_budget", str(exc.problem), terminal=True)
-    canonical = normalize_url(doc.url or page.final_url)
+    # A page may name any URL its canonical and so take another site's article id, making
+    # the real article a duplicate: only a canonical on the page's own site is believed.
+    declared = doc.url if doc.url and same_site(doc.url, page.final_url) else None
+    canonical = normalize_url(declared or page.final_url)
     return Article(
         article_id=short_hash(canonical),
         url=page.final_url,

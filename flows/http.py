@@ -4,7 +4,7 @@
 per-host concurrency and a minimum delay between request starts to one host, a global
 cap, robots.txt (cached per host), conditional GET, retries with exponential backoff and
 jitter that honour Retry-After, a whole-request timeout, a size cap enforced while
-streaming, and a record of every attempt. httpx's errors are translated here, once, into
+streaming, only public destinations (addresses.py), and a record of every attempt. httpx's errors are translated here, once, into
 the transient/terminal FetchError tree.
 """
 
@@ -27,6 +27,9 @@ import httpx
 
 from core.errors import FetchError, TerminalFetchError, TransientFetchError
 from core.settings import FetchSettings
+
+from .addresses import InternalAddress, guarded_transport, networks, request_guard
+from .decoding import ACCEPTED, BadEncoding, BoundedDecoder, TooLarge
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +56,22 @@ class Attempt:
 
 
 def make_client(fetch: FetchSettings) -> httpx.AsyncClient:
+    """The run's client: only public addresses (or those the topic allows), on every hop."""
+    allowed = networks(fetch.allow_internal)
+    limits = httpx.Limits(max_connections=fetch.max_concurrency, max_keepalive_connections=fetch.max_concurrency)
     return httpx.AsyncClient(
-        headers={"User-Agent": fetch.user_agent, "Accept-Language": "en, ru;q=0.9, *;q=0.5"},
+        headers={
+            "User-Agent": fetch.user_agent,
+            "Accept-Language": "en, ru;q=0.9, *;q=0.5",
+            "Accept-Encoding": ACCEPTED,
+        },
         timeout=httpx.Timeout(fetch.timeout),
         follow_redirects=True,
         max_redirects=fetch.max_redirects,
-        limits=httpx.Limits(max_connections=fetch.max_concurrency, max_keepalive_connections=fetch.max_concurrency),
+        transport=guarded_transport(allowed, limits),
+        event_hooks={"request": [request_guard(allowed)]},
+        # An explicit auth that adds nothing: otherwise httpx sends a URL's user:pass@ as Basic auth.
+        auth=httpx.Auth(),
     )
 
 
@@ -85,6 +98,13 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def same_site(a: str, b: str) -> bool:
+    """Both URLs are on one registered domain (news.bbc.co.uk and www.bbc.co.uk are; two
+    github.io sites are not); hosts with none, such as addresses, must be equal."""
+    da, db = courlan.extract_domain(a), courlan.extract_domain(b)
+    return da == db if da and db else bool(host_of(a)) and host_of(a) == host_of(b)
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """Retry-After as seconds, from either of its forms (delta-seconds or an HTTP date)."""
     if not value:
@@ -99,6 +119,21 @@ def retry_after_seconds(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+async def _read_body(resp: httpx.Response, url: str, max_bytes: int) -> list[bytes]:
+    """The body, its Content-Encoding undone here rather than by httpx, so that the cap holds
+    for the bytes every layer produces while they stream (decoding.py)."""
+    try:
+        decoder = BoundedDecoder(resp.headers.get("content-encoding", ""), max_bytes)
+        chunks = []
+        async for raw in resp.aiter_raw():
+            chunks += decoder.feed(raw)
+        return chunks + decoder.flush()
+    except TooLarge as exc:
+        raise TerminalFetchError(url, "too_large", str(exc), status=resp.status_code) from None
+    except BadEncoding as exc:
+        raise TerminalFetchError(url, "bad_encoding", str(exc), status=resp.status_code) from None
 
 
 class HostGate:
@@ -242,12 +277,7 @@ class Fetcher:
                     raise TerminalFetchError(
                         url, "too_large", f"{declared} bytes declared, cap {max_bytes}", status=resp.status_code
                     )
-                chunks, total = [], 0
-                async for chunk in resp.aiter_bytes():
-                    total += len(chunk)
-                    if total > max_bytes:
-                        raise TerminalFetchError(url, "too_large", f"over {max_bytes} bytes", status=resp.status_code)
-                    chunks.append(chunk)
+                chunks = await _read_body(resp, url, max_bytes)
                 return HttpResult(
                     str(resp.url),
                     resp.status_code,
@@ -258,6 +288,8 @@ class Fetcher:
                 )
         except FetchError:
             raise
+        except InternalAddress as exc:
+            raise TerminalFetchError(url, "internal_address", str(exc)) from None
         except httpx.TooManyRedirects as exc:
             raise TerminalFetchError(url, "too_many_redirects", str(exc)) from None
         except httpx.TimeoutException:

@@ -28,7 +28,7 @@ from core.errors import AlertError, WarehouseError
 from core.figures import CORE_METRICS
 from core.lifeline import keeping_signal_mask, watch_parent
 from core.records import Failure, Fetched, RunSummary, SourceResult
-from core.settings import Settings, load_settings
+from core.settings import Settings, check_served_paths, load_settings
 from extractors.cues import Cues
 from warehouse import alerts as outbox_table
 from warehouse.compare import assign_findings
@@ -54,7 +54,7 @@ from warehouse.store import (
     sync_baseline,
 )
 
-from .digest import compose
+from .digest import compose, split_by_size
 from .discover import discover
 from .extract import extract_articles
 from .failure_notice import end_failure_streak, notify_failure
@@ -199,7 +199,8 @@ def compare_task(settings: Settings, run_id: str) -> int:
 
 @task(name="alert", cache_policy=NO_CACHE)
 def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
-    """Queue one digest for the findings not alerted yet, then send everything queued."""
+    """Queue a digest for the findings not alerted yet (several if one would be too big),
+    then send everything queued."""
     topic, smtp = settings.topic, settings.smtp
     failures: list[Failure] = []
     sent = 0
@@ -210,9 +211,11 @@ def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
         )
         if policy.digest == "daily" and outbox_table.alerted_today(con, topic.name):
             findings = []  # they wait for tomorrow's digest
-        if findings:
+        # Several digests when one would be too big for a mail server: no finding may hold
+        # back the others.
+        for group in split_by_size(findings, policy.max_digest_bytes):
             alert_id, msg = compose(
-                findings,
+                group,
                 topic_title=topic.title,
                 prefix=topic.alert.subject_prefix,
                 mail_from=smtp.mail_from,
@@ -229,7 +232,7 @@ def alert_task(settings: Settings, run_id: str) -> AlertOutcome:
                 str(msg["Message-ID"]),
                 smtp.mail_to,
                 msg.as_bytes(policy=email.policy.SMTP),
-                [f.finding_id for f in findings],
+                [f.finding_id for f in group],
             )
         queued = outbox_table.queued_alerts(con)
     log.info("%d alert(s) to send", len(queued), extra={"progress": {"stage": "alert", "total": len(queued)}})
@@ -302,6 +305,7 @@ async def run_pipeline(settings: Settings, run_id: str) -> RunSummary:
 
 @flow(name="monitor", description="Discover, fetch and extract news figures; compare with the baseline; alert.")
 async def monitor(topic_file: str, db: str | None = None, outbox: str | None = None) -> RunSummary:
+    check_served_paths(topic_file, db, outbox)
     settings = load_settings(topic_file, db=db, outbox=outbox)
     # Progress at the edge: Prefect shows these loggers (PREFECT_LOGGING_EXTRA_LOGGERS) at INFO.
     for name in ("drainwatch", "flows", "warehouse"):

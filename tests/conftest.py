@@ -19,6 +19,8 @@ os.environ["DO_NOT_TRACK"] = "1"
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 TOPIC = ROOT / "topics" / "russia-it-emigration.toml"
+LOCAL = ("127.0.0.1",)
+"""[fetch] allow_internal for the servers the tests start: everything else internal is refused."""
 
 
 @pytest.fixture(autouse=True)

@@ -38,7 +38,7 @@ def feed(base: str, paths: list[str]) -> str:
 def local_topic(tmp_path: Path, base: str, extra: str = "") -> Path:
     topic = tmp_path / "topic.toml"
     topic.write_text(
-        f'[fetch]\nhost_delay = 0.0\nbackoff = 0.05\n\n[sources]\nfeeds = ["{base}/feed.xml"]\ngdelt_doc_api = ""\ngdelt_query = ""\n'
+        f'[fetch]\nhost_delay = 0.0\nbackoff = 0.05\nallow_internal = ["127.0.0.1"]\n\n[sources]\nfeeds = ["{base}/feed.xml"]\ngdelt_doc_api = ""\ngdelt_query = ""\n'
         f'news_search_rss = ""\nnews_search_queries = []\n{extra}'
     )
     return topic

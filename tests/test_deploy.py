@@ -39,3 +39,15 @@ def test_env_example_names_only_settings_the_code_reads():
     for line in (DEPLOY / "drainwatch.env.example").read_text().splitlines():
         if line and not line.startswith("#"):
             assert f'"{line.split("=")[0]}"' in settings_src
+
+
+def test_the_systemd_run_has_a_start_timeout():
+    """A oneshot unit has no start timeout by default: a run that hangs would block the timer
+    for good (issue 15)."""
+    import configparser
+
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.read_string((DEPLOY / "drainwatch.service").read_text())
+    assert unit["Service"]["Type"] == "oneshot"
+    timeout = unit["Service"]["TimeoutStartSec"]
+    assert timeout not in ("infinity", "0") and timeout.endswith(("h", "min"))

@@ -32,7 +32,7 @@ def topic(tmp_path, base: str, feeds=("/feed.xml",), fetch: str = "host_delay = 
     t = tmp_path / "topic.toml"
     feed_list = ", ".join(f'"{base}{f}"' for f in feeds)
     t.write_text(
-        f'[fetch]\n{fetch}\n[sources]\nfeeds = [{feed_list}]\ngdelt_doc_api = ""\ngdelt_query = ""\n'
+        f'[fetch]\n{fetch}allow_internal = ["127.0.0.1"]\n[sources]\nfeeds = [{feed_list}]\ngdelt_doc_api = ""\ngdelt_query = ""\n'
         'news_search_rss = ""\nnews_search_queries = []\n'
     )
     return t

@@ -17,6 +17,8 @@ from flows.discover import discover, source_keys
 from flows.gdelt import load_lenient, seendate
 from flows.http import Fetcher, make_client
 
+from .conftest import LOCAL
+
 RATE_TEXT = "Please limit requests to one every 5 seconds or contact kalev.leetaru5@gmail.com for larger queries.\n"
 
 
@@ -34,7 +36,7 @@ def sources(url: str, max_records: int = 75, query: str = '"IT specialists" Russ
 
 def ask(src: Sources, states: dict[str, SourceState] | None = None):
     async def go():
-        fs = FetchSettings(host_delay=0.0, backoff=0.01, respect_robots=False)
+        fs = FetchSettings(host_delay=0.0, backoff=0.01, respect_robots=False, allow_internal=LOCAL)
         async with make_client(fs) as client:
             fetcher = Fetcher(client, fs)
             found = await discover(src, fetcher, states or {})

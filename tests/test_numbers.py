@@ -72,6 +72,23 @@ def test_parse_digits(raw, magnitude, value):
         ("полтора миллиона", 1.5e6, 1.5e6, 1.5e6, "exact", False),
         ("пяти тысячах", 5000, 5000, 5000, "exact", False),
         ("every fifth", 20, 20, 20, "exact", True),
+        # Italian, Spanish, Polish, Romanian, Estonian: magnitudes, percent words, hedges, ranges.
+        ("circa 45 mila", 45000, 45000, 45000, "approx", False),
+        ("fino al 12 per cento", 12, None, 12, "at_most", True),
+        ("unos 35 mil", 35000, 35000, 35000, "approx", False),
+        ("de 40 a 60 mil", 50000, 40000, 60000, "range", False),
+        ("od 200 do 400 tysięcy", 300000, 200000, 400000, "range", False),
+        ("peste 30.000", 30000, 30000, None, "at_least", False),
+        ("20-40.000", 30000, 20000, 40000, "range", False),  # the thousands written once
+        ("de 50-70 de mii", 60000, 50000, 70000, "range", False),
+        ("de la 10 la 20 de mii", 15000, 10000, 20000, "range", False),
+        ("30 000 kuni 50 000", 40000, 30000, 50000, "range", False),
+        ("kuni kümme protsenti", 10, None, 10, "at_most", True),
+        ("umbes 60 000", 60000, 60000, 60000, "approx", False),
+        ("približne 60 tisíc", 60000, 60000, 60000, "approx", False),
+        ("20 tis.", 20000, 20000, 20000, "exact", False),
+        ("körülbelül 70 ezer", 70000, 70000, 70000, "approx", False),
+        ("1,2 millió", 1.2e6, 1.2e6, 1.2e6, "exact", False),
     ],
 )
 def test_mentions(text, value, low, high, qualifier, percent):

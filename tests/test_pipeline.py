@@ -142,7 +142,7 @@ def test_failed_sources_and_pages_are_recorded_and_the_run_is_partial(httpserver
     dead = f"http://127.0.0.1:{free_port()}/feed.xml"
     topic = tmp_path / "topic.toml"
     topic.write_text(
-        f'[fetch]\nhost_delay = 0.0\nbackoff = 0.05\n\n[sources]\nfeeds = ["{base}/feed.xml", "{base}/broken.xml", "{dead}"]\n'
+        f'[fetch]\nhost_delay = 0.0\nbackoff = 0.05\nallow_internal = ["127.0.0.1"]\n\n[sources]\nfeeds = ["{base}/feed.xml", "{base}/broken.xml", "{dead}"]\n'
         'gdelt_doc_api = ""\ngdelt_query = ""\nnews_search_rss = ""\nnews_search_queries = []\n'
     )
     db, outbox = tmp_path / "w.duckdb", tmp_path / "outbox"

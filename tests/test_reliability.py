@@ -264,7 +264,7 @@ def test_soak_fifty_scheduled_runs_against_a_site_releasing_articles_in_waves(ht
         httpserver.expect_request(f"/story-{n}.html").respond_with_handler(article)
     topic = tmp_path / "topic.toml"
     topic.write_text(
-        f'[fetch]\nhost_delay = 0.0\n[sources]\nfeeds = ["{base}/feed.xml"]\ngdelt_doc_api = ""\n'
+        f'[fetch]\nhost_delay = 0.0\nallow_internal = ["127.0.0.1"]\n[sources]\nfeeds = ["{base}/feed.xml"]\ngdelt_doc_api = ""\n'
         'gdelt_query = ""\nnews_search_rss = ""\nnews_search_queries = []\n'
     )
     db, out = tmp_path / "w.duckdb", tmp_path / "out"

@@ -56,6 +56,17 @@ def test_serve_runs_on_schedule_and_the_schedule_survives_a_stop(topic_file, tmp
             assert server.poll() is None, "serve exited early"
             time.sleep(2)
         assert completed_runs(db) >= 1
+
+        # The API has no login: a run asked for with another database is refused (issue 15).
+        from prefect.deployments.flow_runs import arun_deployment
+
+        evil = tmp_path / "elsewhere" / "w.duckdb"
+        with temporary_settings({PREFECT_API_URL: f"http://127.0.0.1:{port}/api"}):
+            refused = asyncio.run(
+                arun_deployment("monitor/drainwatch-russia-it-emigration", parameters={"db": str(evil)}, timeout=180)
+            )
+        assert refused.state is not None and refused.state.is_failed()
+        assert not evil.parent.exists()
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=90)

@@ -78,7 +78,9 @@ def test_a_value_taken_from_the_file_is_still_checked_and_named(tmp_path):
 def test_a_topic_with_only_feeds_under_sources_runs(httpserver, tmp_path, monkeypatch):
     base = serve_feed(httpserver)
     topic = tmp_path / "topic.toml"
-    topic.write_text(f'[fetch]\nhost_delay = 0.0\nattempts = 1\n\n[sources]\nfeeds = ["{base}/feed.xml"]\n')
+    topic.write_text(
+        f'[fetch]\nhost_delay = 0.0\nattempts = 1\nallow_internal = ["127.0.0.1"]\n\n[sources]\nfeeds = ["{base}/feed.xml"]\n'
+    )
     # The default topic's GDELT and news search come with the feed. Nothing may leave
     # 127.0.0.1 in the tests: a proxy address where nothing listens refuses them at once.
     monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{free_port()}")
@@ -97,7 +99,7 @@ def test_a_topic_with_feeds_and_the_other_sources_switched_off_runs_complete(htt
     base = serve_feed(httpserver)
     topic = tmp_path / "topic.toml"
     topic.write_text(
-        f'[fetch]\nhost_delay = 0.0\n\n[sources]\nfeeds = ["{base}/feed.xml"]\ngdelt_doc_api = ""\nnews_search_rss = ""\n'
+        f'[fetch]\nhost_delay = 0.0\nallow_internal = ["127.0.0.1"]\n\n[sources]\nfeeds = ["{base}/feed.xml"]\ngdelt_doc_api = ""\nnews_search_rss = ""\n'
     )
     result = CliRunner().invoke(
         main, ["run", "--topic", str(topic), "--db", str(tmp_path / "w.duckdb"), "--outbox", str(tmp_path / "out")]

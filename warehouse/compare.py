@@ -10,6 +10,7 @@ tie rule that make the findings independent of the order in which figures arrive
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -43,6 +44,10 @@ def compare(value: float, baseline_values: Sequence[float]) -> Comparison:
 
 
 def _close(a: float, b: float) -> bool:
+    # Infinity is within 2 % of everything; a finding stored with it by an older version
+    # must not swallow every later figure of its metric.
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
     return abs(a - b) <= TOLERANCE * max(abs(a), abs(b), 1e-9)
 
 
@@ -90,7 +95,7 @@ def assign_findings(con: duckdb.DuckDBPyConnection, topic: str, run_id: str, met
             """SELECT g.figure_id, g.metric, g.unit, g.value, g.low, g.high, g.qualifier, g.speaker,
                       coalesce(CAST(a.published AS TIMESTAMPTZ), a.fetched_at)
                FROM figures g JOIN articles a USING (article_id)
-               WHERE g.finding_id IS NULL AND g.value IS NOT NULL AND g.metric IN (SELECT unnest(?::VARCHAR[]))""",
+               WHERE g.finding_id IS NULL AND isfinite(g.value) AND g.metric IN (SELECT unnest(?::VARCHAR[]))""",
             [list(metrics)],
         ).fetchall()
         pending.sort(key=lambda r: (r[1], r[2], r[7] is None, (r[7] or "").casefold(), r[3], r[0]))
