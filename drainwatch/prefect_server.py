@@ -33,6 +33,9 @@ BOOT = (
     " port=int(sys.argv[2]), log_level='error', lifespan='on')\n"
 )
 DRAIN_S = 5.0
+# Prefect's own default (20 s) is too short for a busy 2-core machine, where the server's
+# imports alone can take longer; our child is watched while we wait, so a dead one fails fast.
+START_TIMEOUT_S = 120.0
 START_ATTEMPTS = 3  # a port found free may be taken before the server binds it
 
 
@@ -74,7 +77,7 @@ class TemporaryServer:
             self._stop()
             yield
             return
-        url = self._wait(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+        url = self._wait(startup_timeout(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()))
         # The server has no UI and is gone after the run, so the run's log lines go to
         # stderr only, and there is no "View at <url>" line.
         with temporary_settings({PREFECT_API_URL: url, PREFECT_UI_URL: "", PREFECT_LOGGING_TO_API_ENABLED: False}):
@@ -124,6 +127,14 @@ class TemporaryServer:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+
+
+def startup_timeout(configured: float) -> float:
+    """The user's PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS when they set it in the
+    environment, else the longer of Prefect's setting and START_TIMEOUT_S."""
+    if os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"):
+        return float(configured)
+    return max(float(configured), START_TIMEOUT_S)
 
 
 def _drain_prefect_workers() -> None:
