@@ -7,6 +7,7 @@ real one; starting it here keeps `drainwatch serve` a single command.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from core.errors import ConfigError
+from core.lifeline import die_with_parent
 
 STARTUP_S = 90
 
@@ -34,10 +36,13 @@ def local_prefect_server(port: int, echo: Callable[[str], None] = print) -> Iter
     echo(
         f"starting a local Prefect server on 127.0.0.1:{port} (state in {os.environ.get('PREFECT_HOME', '~/.prefect')}) ..."
     )
+    # `prefect server start` runs uvicorn in its own process (one worker), so tying that one
+    # process to serve's life leaves nothing behind when serve is SIGKILLed.
     child = subprocess.Popen(
         [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=functools.partial(die_with_parent, os.getpid()),  # noqa: PLW1509 - no threads yet
     )
     try:
         deadline = time.monotonic() + STARTUP_S

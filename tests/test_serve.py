@@ -97,3 +97,35 @@ def test_serve_runs_on_schedule_and_the_schedule_survives_a_stop(topic_file, tmp
         prefect.wait(timeout=30)
     assert dep.paused is False
     assert dep.schedules and all(s.active for s in dep.schedules)
+
+
+def test_a_killed_serve_leaves_no_prefect_server_behind(tmp_path):
+    """SIGKILL runs no cleanup: the local Prefect server must end with serve anyway (issue 14)."""
+    from drainwatch.serve_cmd import _healthy
+
+    port_file = tmp_path / "port"
+    holder = (
+        "import socket, sys, time\n"
+        "from drainwatch.serve_cmd import local_prefect_server\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]; s.close()\n"
+        "with local_prefect_server(port, echo=lambda _: None) as url:\n"
+        "    open(sys.argv[1], 'w').write(url)\n"
+        "    time.sleep(600)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    serve = subprocess.Popen([sys.executable, "-c", holder, str(port_file)], env=env, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 120
+        while not port_file.exists() or not port_file.read_text():
+            assert serve.poll() is None and time.monotonic() < deadline, "the local Prefect server never answered"
+            time.sleep(0.5)
+        url = port_file.read_text()
+        assert _healthy(url)
+    finally:
+        serve.kill()
+        serve.wait()
+    deadline = time.monotonic() + 15
+    while _healthy(url) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not _healthy(url), f"the Prefect server at {url} outlived its killed parent"
