@@ -84,7 +84,8 @@ def extract(inputs: tuple[str, ...], topic_file: Path | None, fmt: str) -> None:
     """Extract figures from text files, HTML files or URLs (no database involved).
 
     A .txt file is read as article text; any other file or an http(s) URL is treated as an
-    HTML page. Prints one JSON object per figure (FIGURES.md fields plus `source`).
+    HTML page. Prints one JSON object per figure (FIGURES.md fields plus `source`). A URL is
+    fetched under the topic's [fetch] limits, as a run fetches it.
     """
     from .extract_cmd import extract_inputs
 
