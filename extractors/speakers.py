@@ -18,7 +18,7 @@ Only paragraphs with a number (and their neighbours) are attributed: attribution
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from core.figures import Sentence
@@ -470,16 +470,46 @@ def _opens_quote(text: str) -> bool:
     return text.count("«") > text.count("»") or curly > 0 or text.count('"') % 2 == 1
 
 
+def _read_for(sentences: Sequence[Sentence], wanted: Collection[int]) -> set[int]:
+    """The paragraphs whose own attributions decide those of the `wanted` sentences: their
+    paragraphs and the paragraphs of the sentences just before and after each of these
+    (below, a sentence reads its paragraph, the sentence after it, and the paragraphs
+    before and after its own)."""
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for i, s in enumerate(sentences):
+        first.setdefault(s.paragraph, i)
+        last[s.paragraph] = i
+    out: set[int] = set()
+    for i in wanted:
+        p = sentences[i].paragraph
+        out.add(p)
+        for j in (first[p] - 1, last[p] + 1):
+            if 0 <= j < len(sentences):
+                out.add(sentences[j].paragraph)
+    return out
+
+
 def attribute_sentences(
-    text: str, sentences: Sequence[Sentence], names: Names, budget: Budget | None = None
+    text: str,
+    sentences: Sequence[Sentence],
+    names: Names,
+    budget: Budget | None = None,
+    wanted: Collection[int] | None = None,
 ) -> list[Said]:
     """One `Said` per sentence of an article, in order (see the module docstring); stops
-    with ExtractionBudgetExceeded when `budget` is spent."""
+    with ExtractionBudgetExceeded when `budget` is spent. With `wanted` (sentence indexes),
+    only those sentences' `Said` is exact: the others' may be left empty."""
     tracker = SpeakerTracker(names, article=text)
+    read = _read_for(sentences, wanted) if wanted is not None else None
+    # (the number pattern is slow on long texts: only the paragraphs that can matter are searched)
+    near = {p + d for p in read for d in (-1, 0, 1)} if read is not None else None
     # Only a paragraph with a number has figures to attribute; the others are only remembered.
-    numbered = {s.paragraph for s in sentences if _NUMBERISH.search(s.text)}
+    numbered = {s.paragraph for s in sentences if (near is None or s.paragraph in near) and _NUMBERISH.search(s.text)}
     # and the paragraphs around them: "sagte er:" before a quote, "– Gref said." after one.
     numbered |= {p + d for p in numbered for d in (-1, 1)}
+    if read is not None:
+        numbered &= read
     own: list[Said] = []
     for s in sentences:
         if budget is not None:
