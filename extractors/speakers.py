@@ -150,11 +150,17 @@ _ANY_CUE = re.compile(
     # No IGNORECASE: run on the lower-cased sentence, several times faster.
 )
 _CYRILLIC = re.compile(r"[а-яё]")
-_NUMBERISH = re.compile(
-    r"\d|[Pp]ercent|[Pp]rozent|[Pp]roz|[Мм]иллион|[Мм]ільйон|[Mm]illion|[Mm]illi|[Tt]housand|[Tt]ausend|"
-    r"[Hh]undert|[Hh]undred|тысяч|тисяч|[Пп]роцент|сотн|mille|cent|[Тт]рет|[Чч]етверт|[Пп]оловин|[Кк]ажд|third|[Qq]uarter|[Hh]alf|"
-    r"[Dd]rittel|[Hh]älfte|tiers|moitié|[Pp]rotsen|[Pp]rocent|sută|tuhat|[Tt]ys|[Mm]ilion|[Mm]iljon|milioane|mila\b|mii\b"
+# A number in words. Every branch starts with a plain letter (both cases spelled out, no
+# "[Pp]"), so that the regex engine skips to candidate letters in C: this is searched on
+# every paragraph next to a figure.
+_NUMBER_WORD = re.compile(
+    r"Percent|percent|Prozent|prozent|Proz|proz|Миллион|миллион|Мільйон|мільйон|Million|million|Milli|milli|"
+    r"Thousand|thousand|Tausend|tausend|Hundert|hundert|Hundred|hundred|тысяч|тисяч|Процент|процент|сотн|"
+    r"mille|cent|Трет|трет|Четверт|четверт|Половин|половин|Кажд|кажд|third|Quarter|quarter|Half|half|"
+    r"Drittel|drittel|Hälfte|hälfte|tiers|moitié|Protsen|protsen|Procent|procent|sută|tuhat|Tys|tys|"
+    r"Milion|milion|Miljon|miljon|milioane|mila\b|mii\b"
 )
+_DIGIT = re.compile(r"\d")
 _NEAR_CUE = 50  # an actor this far (characters) from a speech cue can be its speaker
 # A headline "Минцифры: ..." or "Shadayev: ...": who speaks, then a colon.
 _HEADLINE_COLON = re.compile(r"^(?P<name>[^:\d.!?]{2,50}):\s")
@@ -501,15 +507,30 @@ def attribute_sentences(
     with ExtractionBudgetExceeded when `budget` is spent. With `wanted` (sentence indexes),
     only those sentences' `Said` is exact: the others' may be left empty."""
     tracker = SpeakerTracker(names, article=text)
-    read = _read_for(sentences, wanted) if wanted is not None else None
-    # (the number pattern is slow on long texts: only the paragraphs that can matter are searched)
-    near = {p + d for p in read for d in (-1, 0, 1)} if read is not None else None
-    # Only a paragraph with a number has figures to attribute; the others are only remembered.
-    numbered = {s.paragraph for s in sentences if (near is None or s.paragraph in near) and _NUMBERISH.search(s.text)}
-    # and the paragraphs around them: "sagte er:" before a quote, "– Gref said." after one.
-    numbered |= {p + d for p in numbered for d in (-1, 1)}
-    if read is not None:
-        numbered &= read
+    texts: dict[int, list[str]] = {}
+    for s in sentences:
+        texts.setdefault(s.paragraph, []).append(s.text)
+    has_number: dict[int, bool] = {}
+
+    def numberish(p: int) -> bool:
+        # Asked lazily, a paragraph at a time, digits first: the number-word pattern is slower.
+        if p not in has_number:
+            has_number[p] = any(_DIGIT.search(t) or _NUMBER_WORD.search(t) for t in texts.get(p, ()))
+        return has_number[p]
+
+    def known(p: int) -> bool:
+        return has_number.get(p, False)
+
+    # Only a paragraph with a number has figures to attribute, and the paragraphs around one:
+    # "sagte er:" before a quote, "– Gref said." after one. The others are only remembered.
+    read = _read_for(sentences, wanted) if wanted is not None else texts.keys()
+    for i in wanted or ():
+        numberish(sentences[i].paragraph)  # asked first: they hold numbers, found at once
+    numbered = {
+        p
+        for p in read
+        if known(p - 1) or known(p) or known(p + 1) or numberish(p) or numberish(p - 1) or numberish(p + 1)
+    }
     own: list[Said] = []
     for s in sentences:
         if budget is not None:
