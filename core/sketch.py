@@ -19,9 +19,14 @@ _WORD = re.compile(r"\w+")
 
 def sketch(text: str) -> list[int]:
     words = _WORD.findall(text.lower())
-    shingles = {" ".join(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
-    hashes = (int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big") for s in shingles)
-    return sorted(heapq.nsmallest(K, hashes))
+    if len(words) >= 4:
+        shingles = set(map(" ".join, zip(words, words[1:], words[2:], words[3:])))
+    else:
+        shingles = {" ".join(words)}
+    b2 = hashlib.blake2b
+    # 8-byte big-endian digests sort as the integers they encode: only the K kept are converted.
+    digests = sorted(b2(s.encode("utf-8"), digest_size=8).digest() for s in shingles)[:K]
+    return [int.from_bytes(d, "big") for d in digests]
 
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:

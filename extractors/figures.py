@@ -7,7 +7,7 @@ on odd input. Each number that does not become a figure is kept as `Rejected` wi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.figures import Extraction, Figure, Mention, Rejected, Unit, plausible
 
@@ -479,8 +479,10 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         # number of an off-topic page would only cost time.
         return Extraction((), (), False)
     sentences = split_sentences(text)
-    said = attribute_sentences(text, sentences, cues.names, clock)
     figures: list[Figure] = []
+    # (figure, sentence, offset in it): attributed after the loop, and only where figures are,
+    # since attribution is the costliest step and most numbered sentences give no figure.
+    unattributed: list[tuple[int, int, int]] = []
     rejected: list[Rejected] = []
     previous_it = False
     it_counted_at = -9  # the index of the last sentence with a number, if it was about IT people
@@ -587,6 +589,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
             if not plausible(unit, m.value, m.low, m.high):  # "250 %" of a workforce, 20 billion people
                 rejected.append(Rejected(m.text, m.start, m.end, "implausible", s.text))
                 continue
+            unattributed.append((len(figures), index, m.start - s.start))
             figures.append(
                 Figure(
                     metric=metric,
@@ -597,7 +600,7 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                     unit=unit,
                     currency=m.currency if unit == "money" else None,
                     subject=ctx.subject or None,
-                    speaker=said[index].at(m.start - s.start),
+                    speaker=None,
                     period=find_period(s.text),
                     sentence=s.text,
                     sentence_start=s.start,
@@ -620,6 +623,10 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         previous_departure = bool(mentions) and (cues.has("departure", s.text) or asked == "departure")
         # A question's movement carries into the answer that follows it, and no further.
         asked = _asked(s.text, cues) if s.text.rstrip("\"'”»").endswith("?") else None
+    if unattributed:
+        said = attribute_sentences(text, sentences, cues.names, clock, {i for _, i, _ in unattributed})
+        for k, index, at in unattributed:
+            figures[k] = replace(figures[k], speaker=said[index].at(at))
     kept, duplicates = _dedupe(figures)
     rejected.extend(duplicates)
     return Extraction(tuple(kept), tuple(sorted(rejected, key=lambda r: r.start)), on_topic)

@@ -18,7 +18,7 @@ Only paragraphs with a number (and their neighbours) are attributed: attribution
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from core.figures import Sentence
@@ -150,11 +150,17 @@ _ANY_CUE = re.compile(
     # No IGNORECASE: run on the lower-cased sentence, several times faster.
 )
 _CYRILLIC = re.compile(r"[а-яё]")
-_NUMBERISH = re.compile(
-    r"\d|[Pp]ercent|[Pp]rozent|[Pp]roz|[Мм]иллион|[Мм]ільйон|[Mm]illion|[Mm]illi|[Tt]housand|[Tt]ausend|"
-    r"[Hh]undert|[Hh]undred|тысяч|тисяч|[Пп]роцент|сотн|mille|cent|[Тт]рет|[Чч]етверт|[Пп]оловин|[Кк]ажд|third|[Qq]uarter|[Hh]alf|"
-    r"[Dd]rittel|[Hh]älfte|tiers|moitié|[Pp]rotsen|[Pp]rocent|sută|tuhat|[Tt]ys|[Mm]ilion|[Mm]iljon|milioane|mila\b|mii\b"
+# A number in words. Every branch starts with a plain letter (both cases spelled out, no
+# "[Pp]"), so that the regex engine skips to candidate letters in C: this is searched on
+# every paragraph next to a figure.
+_NUMBER_WORD = re.compile(
+    r"Percent|percent|Prozent|prozent|Proz|proz|Миллион|миллион|Мільйон|мільйон|Million|million|Milli|milli|"
+    r"Thousand|thousand|Tausend|tausend|Hundert|hundert|Hundred|hundred|тысяч|тисяч|Процент|процент|сотн|"
+    r"mille|cent|Трет|трет|Четверт|четверт|Половин|половин|Кажд|кажд|third|Quarter|quarter|Half|half|"
+    r"Drittel|drittel|Hälfte|hälfte|tiers|moitié|Protsen|protsen|Procent|procent|sută|tuhat|Tys|tys|"
+    r"Milion|milion|Miljon|miljon|milioane|mila\b|mii\b"
 )
+_DIGIT = re.compile(r"\d")
 _NEAR_CUE = 50  # an actor this far (characters) from a speech cue can be its speaker
 # A headline "Минцифры: ..." or "Shadayev: ...": who speaks, then a colon.
 _HEADLINE_COLON = re.compile(r"^(?P<name>[^:\d.!?]{2,50}):\s")
@@ -470,16 +476,61 @@ def _opens_quote(text: str) -> bool:
     return text.count("«") > text.count("»") or curly > 0 or text.count('"') % 2 == 1
 
 
+def _read_for(sentences: Sequence[Sentence], wanted: Collection[int]) -> set[int]:
+    """The paragraphs whose own attributions decide those of the `wanted` sentences: their
+    paragraphs and the paragraphs of the sentences just before and after each of these
+    (below, a sentence reads its paragraph, the sentence after it, and the paragraphs
+    before and after its own)."""
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for i, s in enumerate(sentences):
+        first.setdefault(s.paragraph, i)
+        last[s.paragraph] = i
+    out: set[int] = set()
+    for i in wanted:
+        p = sentences[i].paragraph
+        out.add(p)
+        for j in (first[p] - 1, last[p] + 1):
+            if 0 <= j < len(sentences):
+                out.add(sentences[j].paragraph)
+    return out
+
+
 def attribute_sentences(
-    text: str, sentences: Sequence[Sentence], names: Names, budget: Budget | None = None
+    text: str,
+    sentences: Sequence[Sentence],
+    names: Names,
+    budget: Budget | None = None,
+    wanted: Collection[int] | None = None,
 ) -> list[Said]:
     """One `Said` per sentence of an article, in order (see the module docstring); stops
-    with ExtractionBudgetExceeded when `budget` is spent."""
+    with ExtractionBudgetExceeded when `budget` is spent. With `wanted` (sentence indexes),
+    only those sentences' `Said` is exact: the others' may be left empty."""
     tracker = SpeakerTracker(names, article=text)
-    # Only a paragraph with a number has figures to attribute; the others are only remembered.
-    numbered = {s.paragraph for s in sentences if _NUMBERISH.search(s.text)}
-    # and the paragraphs around them: "sagte er:" before a quote, "– Gref said." after one.
-    numbered |= {p + d for p in numbered for d in (-1, 1)}
+    texts: dict[int, list[str]] = {}
+    for s in sentences:
+        texts.setdefault(s.paragraph, []).append(s.text)
+    has_number: dict[int, bool] = {}
+
+    def numberish(p: int) -> bool:
+        # Asked lazily, a paragraph at a time, digits first: the number-word pattern is slower.
+        if p not in has_number:
+            has_number[p] = any(_DIGIT.search(t) or _NUMBER_WORD.search(t) for t in texts.get(p, ()))
+        return has_number[p]
+
+    def known(p: int) -> bool:
+        return has_number.get(p, False)
+
+    # Only a paragraph with a number has figures to attribute, and the paragraphs around one:
+    # "sagte er:" before a quote, "– Gref said." after one. The others are only remembered.
+    read = _read_for(sentences, wanted) if wanted is not None else texts.keys()
+    for i in wanted or ():
+        numberish(sentences[i].paragraph)  # asked first: they hold numbers, found at once
+    numbered = {
+        p
+        for p in read
+        if known(p - 1) or known(p) or known(p + 1) or numberish(p) or numberish(p - 1) or numberish(p + 1)
+    }
     own: list[Said] = []
     for s in sentences:
         if budget is not None:
