@@ -90,6 +90,13 @@ MAGNITUDES: dict[str, float] = {
     "ezer": 1e3,
     "millió": 1e6,
     "milliárd": 1e9,
+    # Norwegian, Danish, Swedish: "100 tusen", "1,2 millioner", "3 miljoner".
+    "tusen": 1e3,
+    "tusind": 1e3,
+    "millioner": 1e6,
+    "miljoner": 1e6,
+    "milliarder": 1e9,
+    "miljarder": 1e9,
 }
 # Russian magnitudes take every case ("тысячах", "миллионом"): matched by stem.
 _MAGNITUDE_STEMS = {
@@ -127,7 +134,10 @@ MAGNITUDE = (
 )
 PERCENT = (
     r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|відсот\w*|Prozent|pour\s+cent|pourcent"
-    r"|procent\w*|proc\.|protsen\w*|per\s+cento|por\s+ciento|la\s+sut[ăa])(?!\w))"
+    r"|procent\w*|proc\.|protsen\w*|per\s+cento|por\s+ciento|la\s+sut[ăa]"
+    # Norwegian, Hungarian ("11 százaléka": its share), Portuguese, Serbian/Bosnian/Croatian.
+    r"|prosent\w*|százalék\w*|por\s+cento|posto|odsto|procen(?:at|ata|ta)\b"
+    r")(?!\w))"
 )
 CURRENCY_PREFIX = r"(?:US\$|\$|€|£|₽)"
 CURRENCY_SUFFIX = (
@@ -367,6 +377,27 @@ QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
     ("najmenej", "at_least"),
     ("приблизно", "approx"),
     ("щонайменше", "at_least"),
+    # Norwegian, Danish, Swedish.
+    ("opptil", "at_most"),
+    ("inntil", "at_most"),
+    ("op til", "at_most"),
+    ("upp till", "at_most"),
+    ("uppemot", "at_most"),
+    ("rundt", "approx"),
+    ("runt", "approx"),
+    ("omkring", "approx"),
+    ("omtrent", "approx"),
+    ("ungefär", "approx"),
+    ("cirka", "approx"),
+    ("nesten", "approx"),
+    ("næsten", "approx"),
+    ("nästan", "approx"),
+    ("mer enn", "at_least"),
+    ("mere end", "at_least"),
+    ("mer än", "at_least"),
+    ("fler än", "at_least"),
+    ("drygt", "at_least"),
+    ("minst", "at_least"),
 )
 _QUALIFIER_RE = re.compile(
     r"(?:^|(?<=[\s(\"'«“]))(?P<q>"

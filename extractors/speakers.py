@@ -71,7 +71,12 @@ _VERBS = (
     r"a\s+spus|a\s+declarat|a\s+afirmat|a\s+precizat|a\s+explicat|a\s+adăugat|a\s+estimat|a\s+anunţat|"
     r"a\s+anunțat|declară|estimează|"
     r"ütles|märkis|teatas|teatab|hindas|lisas|kinnitas|sõnul|hinnangul|andmetel|"
-    r"közölte|mondta|szerint|uviedol|uviedla|povedal|povedala|řekl|uvedl|uvedla)"
+    r"közölte|mondta|szerint|uviedol|uviedla|povedal|povedala|řekl|uvedl|uvedla|"
+    # Norwegian, Danish, Swedish; Portuguese; Serbian, Bosnian, Croatian; Latvian, Lithuanian.
+    r"sier|siger|sa\s+at|sagde|sade|säger|uttalte|udtalte|uppger|uppgav|opplyser|oplyser|anslår|anslog|"
+    r"disse(?=\s+(?:que|o|a|à|ao)\s)|afirmou|declarou|estimou|explicou|acrescentou|informou|"
+    r"rekao|rekla|izjavio|izjavila|naveo|navela|procenio|procijenio|saopštio|"
+    r"sacīja|paziņoja|norādīja|teigė|sakė|pareiškė|nurodė)"
 )
 # Names after a cue, matched where the cue ends (the cue search already found it):
 # "according to (the) X", "по данным X", "laut X"; "said X"; in Russian a title may come
@@ -104,7 +109,9 @@ _PERSON_PRONOUN = re.compile(
     r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|according\s+to\s+(?:him|her)|selon\s+(?:lui|elle)|laut\s+(?:ihm|ihr)|"
     r"(?:ha\s+(?:affermato|detto|aggiunto)\s+il\s+ministro)|secondo\s+lui|según\s+él|(?:według|zdaniem)\s+niego|"
     r"(?:conform|potrivit)\s+\w+\s+sale|tema\s+(?:sõnul|hinnangul)|(?:ta|tema)\s+(?:ütles|märkis|lisas|teatas|hindas)|"
-    r"(?:powiedział|dodał|zaznaczył)\s+on|(?:ha\s+)?(?:aggiunto|spiegato)\s+lui)(?!\w)",
+    r"(?:powiedział|dodał|zaznaczył)\s+on|(?:ha\s+)?(?:aggiunto|spiegato)\s+lui|"
+    r"ifølge\s+(?:ham|henne)|enligt\s+(?:honom|henne)|segundo\s+(?:ele|ela)|prema\s+njegovim\s+rečima|"
+    r"(?:sier|sade|säger|sagde|siger)\s+(?:han|hun|hon))(?!\w)",
 )  # this and the next three: lower case, run on the lower-cased sentence
 _ORG_ANAPHORA = re.compile(
     r"(?<!\w)(?:(?:по\s+данным|по\s+оценкам|по\s+словам|согласно\s+данным)\s+(?:ведомства|министерства|ассоциации|службы)|"
@@ -146,14 +153,15 @@ _DASH = "–—-"
 _ANY_CUE = re.compile(
     rf"(?<!\w)(?:(?P<verb>{_VERBS})(?!\w)|according|citing|data\s+from|figures\s+from|(?:analysis|study|survey|research)\s+by|по\s+(?:словам|данным|оценк|подсч|информац|мнени|прогноз|его|её|ее)|"
     r"согласно|данны|за\s+(?:даними|словами|його)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлени|доклад|интервью)|"
-    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|według|powołuj\w*\s+się|secondo|según|potrivit|conform|podľa|podle|so\s+der|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
+    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|według|powołuj\w*\s+się|secondo|según|potrivit|conform|podľa|podle|so\s+der|ifølge|iflg|enligt|segundo|de\s+acordo\s+com|prema|saskaņā\s+ar|pasak|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
     # No IGNORECASE: run on the lower-cased sentence, several times faster.
 )
 _CYRILLIC = re.compile(r"[а-яё]")
 _NUMBERISH = re.compile(
     r"\d|[Pp]ercent|[Pp]rozent|[Pp]roz|[Мм]иллион|[Мм]ільйон|[Mm]illion|[Mm]illi|[Tt]housand|[Tt]ausend|"
     r"[Hh]undert|[Hh]undred|тысяч|тисяч|[Пп]роцент|сотн|mille|cent|[Тт]рет|[Чч]етверт|[Пп]оловин|[Кк]ажд|third|[Qq]uarter|[Hh]alf|"
-    r"[Dd]rittel|[Hh]älfte|tiers|moitié|[Pp]rotsen|[Pp]rocent|sută|tuhat|[Tt]ys|[Mm]ilion|[Mm]iljon|milioane|mila\b|mii\b"
+    r"[Dd]rittel|[Hh]älfte|tiers|moitié|[Pp]rotsen|[Pp]rocent|sută|tuhat|[Tt]ys|[Mm]ilion|[Mm]iljon|milioane|mila\b|mii\b|"
+    r"[Pp]rosent|százalék|tusen|tusind|milh|hiljad|tūkst|posto|odsto"
 )
 _NEAR_CUE = 50  # an actor this far (characters) from a speech cue can be its speaker
 # A headline "Минцифры: ..." or "Shadayev: ...": who speaks, then a colon.
