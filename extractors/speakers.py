@@ -75,8 +75,9 @@ _VERBS = (
     # Norwegian, Danish, Swedish; Portuguese; Serbian, Bosnian, Croatian; Latvian, Lithuanian.
     r"sier|siger|sa\s+at|sagde|sade|säger|uttalte|udtalte|uppger|uppgav|opplyser|oplyser|anslår|anslog|"
     r"disse(?=\s+(?:que|o|a|à|ao)\s)|afirmou|declarou|estimou|explicou|acrescentou|informou|"
-    r"rekao|rekla|izjavio|izjavila|naveo|navela|procenio|procijenio|saopštio|"
-    r"sacīja|paziņoja|norādīja|teigė|sakė|pareiškė|nurodė)"
+    r"rekao|rekla|izjavio|izjavila|naveo|navela|navodi|procenio|procijenio|saopštio|podseća|podsjeća|piše|kaže|"
+    r"podatak|podaci|"
+    r"sacīja|paziņoja|norādīja|norāda|atgādina|ziņo|teigė|sakė|pareiškė|nurodė)"
 )
 # Names after a cue, matched where the cue ends (the cue search already found it):
 # "according to (the) X", "по данным X", "laut X"; "said X"; in Russian a title may come

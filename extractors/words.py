@@ -67,6 +67,12 @@ CARDINALS: dict[str, dict[str, int]] = {
         "osiem": 8, "dziewięć": 9, "dziesięć": 10, "dziesięciu": 10, "dwadzieścia": 20, "trzydzieści": 30,
         "czterdzieści": 40, "pięćdziesiąt": 50,
     },
+    # Serbian, Bosnian, Croatian (Czech and Slovak share "dva", "tri"): not "pet" (English) nor
+    # "sto" (Italian).
+    "sr": {
+        "dva": 2, "tri": 3, "dvije": 2, "dve": 2, "četiri": 4, "šest": 6, "sedam": 7, "osam": 8, "devet": 9, "deset": 10,
+        "dvadeset": 20, "trideset": 30, "četrdeset": 40, "pedeset": 50, "šezdeset": 60, "sedamdeset": 70,
+    },
     "et": {
         "kaks": 2, "kolm": 3, "neli": 4, "viis": 5, "kuus": 6, "seitse": 7, "kaheksa": 8, "üheksa": 9,
         "kümme": 10, "kakskümmend": 20, "kolmkümmend": 30, "nelikümmend": 40, "viiskümmend": 50,
@@ -97,11 +103,15 @@ LONE_MAGNITUDES = {
     "мільйон": 1e6,
     "полмиллиона": 5e5,
     "полумиллиона": 5e5,
+    # "napustilo milion građana", "milion osób": Serbian, Croatian, Polish, Slovak.
+    "milion": 1e6,
+    "milijun": 1e6,
 }
 """A magnitude with no number before it is one of it ("ищет миллион программистов"); only the
 singular forms: the plural ("миллионов") is vague."""
 ONE_BEFORE_MAGNITUDE = frozenset(
     {"a", "an", "one", "ein", "eine", "einer", "un", "une", "один", "одна", "одного", "одну", "одной"}
+    | {"um", "uma", "ett"}  # Portuguese, Swedish
 )
 """The word for one (often an article): a number only right before a magnitude word."""
 
