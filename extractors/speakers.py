@@ -45,7 +45,8 @@ _EN_VERBS = (
 )
 _DE_VERBS = (
     r"sagte|sagt|erklärte|erklärt|berichtet|berichtete|schätzt|schätzte|eingeräumt|räumte|betonte|"
-    r"beteuerte|führte|fügte|teilte"
+    r"beteuerte|führte|fügte|teilte|bestätigt|bestätigte|meldet|meldete|nennt|nannte|schreibt|schrieb|zitiert|"
+    r"warnt|warnte|spricht|sprach|geht\s+davon\s+aus|ging\s+davon\s+aus"
 )
 # A name follows an English or German verb at once ("said Orlov"); in other languages a title of a few
 # lower-case words may come between ("a déclaré le ministre Jean Dupont", "заявил глава
@@ -66,7 +67,7 @@ _VERBS = (
     r"powiedział\w*|przekazał\w*|oświadczył\w*|poinformował\w*|szacuje|szacował\w*|ocenił\w*|ocenia|"
     r"stwierdził\w*|dodał\w*|podał\w*|podaje|twierdzi|"
     r"ha\s+detto|ha\s+affermato|ha\s+dichiarato|ha\s+spiegato|ha\s+aggiunto|ha\s+riferito|ha\s+stimato|"
-    r"ha\s+sottolineato|afferma|dichiara|"
+    r"ha\s+sottolineato|afferma|dichiara|aveva\s+detto|aveva\s+dichiarato|aveva\s+stimato|"
     r"dijo|afirmó|declaró|señaló|explicó|añadió|estimó|aseguró|indicó|"
     r"a\s+spus|a\s+declarat|a\s+afirmat|a\s+precizat|a\s+explicat|a\s+adăugat|a\s+estimat|a\s+anunţat|"
     r"a\s+anunțat|declară|estimează|"
