@@ -70,7 +70,7 @@ _VERBS = (
     r"ha\s+sottolineato|afferma|dichiara|aveva\s+detto|aveva\s+dichiarato|aveva\s+stimato|"
     r"dijo|afirmó|declaró|señaló|explicó|añadió|estimó|aseguró|indicó|"
     r"a\s+spus|a\s+declarat|a\s+afirmat|a\s+precizat|a\s+explicat|a\s+adăugat|a\s+estimat|a\s+anunţat|"
-    r"a\s+anunțat|declară|estimează|"
+    r"a\s+anunțat|declară|estimează|spune|spun|susține|susţine|"
     r"ütles|märkis|teatas|teatab|hindas|lisas|kinnitas|sõnul|hinnangul|andmetel|"
     r"közölte|mondta|szerint|uviedol|uviedla|povedal|povedala|řekl|uvedl|uvedla|"
     # Norwegian, Danish, Swedish; Portuguese; Serbian, Bosnian, Croatian; Latvian, Lithuanian.
