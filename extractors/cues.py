@@ -123,6 +123,11 @@ class Languages:
         return [(lang, w / total) for lang, w in weights]
 
 
+# Languages the detector tells apart whose news reads with one pack: Norwegian's two written
+# forms and Danish; Bosnian, Croatian and Montenegrin with Serbian (Latin script).
+CLOSE_LANGUAGES = {"nb": "no", "nn": "no", "da": "no", "bs": "sr", "hr": "sr", "me": "sr", "sh": "sr"}
+"""A language without a pack of its own borrows the pack of the language given here."""
+
 PackKey = tuple[tuple[str, tuple[str, ...]], ...]
 CuesKey = tuple[PackKey, tuple[tuple[str, PackKey], ...], Any]
 
@@ -167,6 +172,8 @@ class Cues:
     @classmethod
     def from_key(cls, key: CuesKey, language: str | None = None) -> Cues:
         shared, packs, speakers = key
+        if language not in dict(packs) and CLOSE_LANGUAGES.get(language or "") in dict(packs):
+            language = CLOSE_LANGUAGES[language or ""]
         merged = {g: list(w) for g, w in shared} or {g: [] for g in CUE_GROUPS}
         for lang, pack in packs:
             if language is None or lang == language or language not in dict(packs):

@@ -90,6 +90,19 @@ MAGNITUDES: dict[str, float] = {
     "ezer": 1e3,
     "millió": 1e6,
     "milliárd": 1e9,
+    # Norwegian, Danish, Swedish: "100 tusen", "1,2 millioner", "3 miljoner".
+    "tusen": 1e3,
+    "tusind": 1e3,
+    "millioner": 1e6,
+    "miljoner": 1e6,
+    "milliarder": 1e9,
+    "miljarder": 1e9,
+    # Portuguese: "100 mil", "1 milhão", "2 milhões".
+    "milhão": 1e6,
+    "milhao": 1e6,
+    "milhões": 1e6,
+    "bilhão": 1e9,
+    "bilhões": 1e9,
 }
 # Russian magnitudes take every case ("тысячах", "миллионом"): matched by stem.
 _MAGNITUDE_STEMS = {
@@ -103,6 +116,16 @@ _MAGNITUDE_STEMS = {
     "milion": 1e6,
     "milión": 1e6,  # Slovak milión, miliónov
     "miliard": 1e9,
+    # Serbian, Bosnian, Croatian ("50 hiljada", "tisuća", "milijuna"), Latvian and Lithuanian
+    # ("100 tūkstoši", "tūkstančių", "miljoni", "milijonų").
+    "hiljad": 1e3,
+    "tisuć": 1e3,
+    "milijun": 1e6,
+    "milijon": 1e6,
+    "tūkst": 1e3,
+    "miljon": 1e6,
+    "miljard": 1e9,
+    "milijard": 1e9,
 }
 _ABBREVIATED = ("тыс", "тис", "tys", "tis", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
 _MAG_WORDS = [
@@ -127,7 +150,10 @@ MAGNITUDE = (
 )
 PERCENT = (
     r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|відсот\w*|Prozent|pour\s+cent|pourcent"
-    r"|procent\w*|proc\.|protsen\w*|per\s+cento|por\s+ciento|la\s+sut[ăa])(?!\w))"
+    r"|procent\w*|proc\.|protsen\w*|per\s+cento|por\s+ciento|la\s+sut[ăa]"
+    # Norwegian, Hungarian ("11 százaléka": its share), Portuguese, Serbian/Bosnian/Croatian.
+    r"|prosent\w*|százalék\w*|por\s+cento|posto|odsto|procen(?:at|ata|ta)\b"
+    r")(?!\w))"
 )
 CURRENCY_PREFIX = r"(?:US\$|\$|€|£|₽)"
 CURRENCY_SUFFIX = (
@@ -229,7 +255,7 @@ RANGE_TO = {
 }
 # Estonian "70 000 kuni 100 000" needs no opening word.
 RANGE_TO_ALONE = frozenset({"to", "bis", "à", "kuni"})
-RANGE_AND = {"and": "between", "und": "zwischen", "et": "entre", "и": "между"}
+RANGE_AND = {"and": "between", "und": "zwischen", "et": "entre", "и": "между", "i": "između"}
 _RANGE_GLUE = re.compile(
     r"^(?:\s*(?:-|–|—|--)\s*|\s+(?:" + "|".join(sorted({*RANGE_TO, *RANGE_AND}, key=len, reverse=True)) + r")\s+)$",
     re.IGNORECASE,
@@ -367,6 +393,54 @@ QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
     ("najmenej", "at_least"),
     ("приблизно", "approx"),
     ("щонайменше", "at_least"),
+    # Norwegian, Danish, Swedish.
+    ("opptil", "at_most"),
+    ("inntil", "at_most"),
+    ("op til", "at_most"),
+    ("upp till", "at_most"),
+    ("uppemot", "at_most"),
+    ("rundt", "approx"),
+    ("runt", "approx"),
+    ("omkring", "approx"),
+    ("omtrent", "approx"),
+    ("ungefär", "approx"),
+    ("cirka", "approx"),
+    ("nesten", "approx"),
+    ("næsten", "approx"),
+    ("nästan", "approx"),
+    ("mer enn", "at_least"),
+    ("mere end", "at_least"),
+    ("mer än", "at_least"),
+    ("fler än", "at_least"),
+    ("drygt", "at_least"),
+    ("minst", "at_least"),
+    # Portuguese; Serbian, Bosnian, Croatian; Latvian; Lithuanian.
+    ("mais de", "at_least"),
+    ("quase", "approx"),
+    ("pelo menos", "at_least"),
+    ("até", "at_most"),
+    ("em torno de", "approx"),
+    ("por volta de", "approx"),
+    ("aproximadamente", "approx"),
+    ("skoro", "approx"),
+    ("gotovo", "approx"),
+    ("oko", "approx"),
+    ("približno", "approx"),
+    ("više od", "at_least"),
+    ("preko", "at_least"),
+    ("najmanje", "at_least"),
+    ("aptuveni", "approx"),
+    ("gandrīz", "approx"),
+    ("vairāk nekā", "at_least"),
+    ("vairāk kā", "at_least"),
+    ("vismaz", "at_least"),
+    ("līdz", "at_most"),
+    ("apie", "approx"),
+    ("beveik", "approx"),
+    ("daugiau nei", "at_least"),
+    ("daugiau kaip", "at_least"),
+    ("mažiausiai", "at_least"),
+    ("iki", "at_most"),
 )
 _QUALIFIER_RE = re.compile(
     r"(?:^|(?<=[\s(\"'«“]))(?P<q>"

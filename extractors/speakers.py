@@ -45,7 +45,8 @@ _EN_VERBS = (
 )
 _DE_VERBS = (
     r"sagte|sagt|erklärte|erklärt|berichtet|berichtete|schätzt|schätzte|eingeräumt|räumte|betonte|"
-    r"beteuerte|führte|fügte|teilte"
+    r"beteuerte|führte|fügte|teilte|bestätigt|bestätigte|meldet|meldete|nennt|nannte|schreibt|schrieb|zitiert|"
+    r"warnt|warnte|spricht|sprach|geht\s+davon\s+aus|ging\s+davon\s+aus"
 )
 # A name follows an English or German verb at once ("said Orlov"); in other languages a title of a few
 # lower-case words may come between ("a déclaré le ministre Jean Dupont", "заявил глава
@@ -66,12 +67,18 @@ _VERBS = (
     r"powiedział\w*|przekazał\w*|oświadczył\w*|poinformował\w*|szacuje|szacował\w*|ocenił\w*|ocenia|"
     r"stwierdził\w*|dodał\w*|podał\w*|podaje|twierdzi|"
     r"ha\s+detto|ha\s+affermato|ha\s+dichiarato|ha\s+spiegato|ha\s+aggiunto|ha\s+riferito|ha\s+stimato|"
-    r"ha\s+sottolineato|afferma|dichiara|"
+    r"ha\s+sottolineato|afferma|dichiara|aveva\s+detto|aveva\s+dichiarato|aveva\s+stimato|"
     r"dijo|afirmó|declaró|señaló|explicó|añadió|estimó|aseguró|indicó|"
     r"a\s+spus|a\s+declarat|a\s+afirmat|a\s+precizat|a\s+explicat|a\s+adăugat|a\s+estimat|a\s+anunţat|"
-    r"a\s+anunțat|declară|estimează|"
+    r"a\s+anunțat|declară|estimează|spune|spun|susține|susţine|"
     r"ütles|märkis|teatas|teatab|hindas|lisas|kinnitas|sõnul|hinnangul|andmetel|"
-    r"közölte|mondta|szerint|uviedol|uviedla|povedal|povedala|řekl|uvedl|uvedla)"
+    r"közölte|mondta|szerint|uviedol|uviedla|povedal|povedala|řekl|uvedl|uvedla|"
+    # Norwegian, Danish, Swedish; Portuguese; Serbian, Bosnian, Croatian; Latvian, Lithuanian.
+    r"sier|siger|sa\s+at|sagde|sade|säger|uttalte|udtalte|uppger|uppgav|opplyser|oplyser|anslår|anslog|"
+    r"disse(?=\s+(?:que|o|a|à|ao)\s)|afirmou|declarou|estimou|explicou|acrescentou|informou|"
+    r"rekao|rekla|izjavio|izjavila|naveo|navela|navodi|procenio|procijenio|saopštio|podseća|podsjeća|piše|kaže|"
+    r"podatak|podaci|"
+    r"sacīja|paziņoja|norādīja|norāda|atgādina|ziņo|teigė|sakė|pareiškė|nurodė)"
 )
 # Names after a cue, matched where the cue ends (the cue search already found it):
 # "according to (the) X", "по данным X", "laut X"; "said X"; in Russian a title may come
@@ -104,7 +111,9 @@ _PERSON_PRONOUN = re.compile(
     r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|according\s+to\s+(?:him|her)|selon\s+(?:lui|elle)|laut\s+(?:ihm|ihr)|"
     r"(?:ha\s+(?:affermato|detto|aggiunto)\s+il\s+ministro)|secondo\s+lui|según\s+él|(?:według|zdaniem)\s+niego|"
     r"(?:conform|potrivit)\s+\w+\s+sale|tema\s+(?:sõnul|hinnangul)|(?:ta|tema)\s+(?:ütles|märkis|lisas|teatas|hindas)|"
-    r"(?:powiedział|dodał|zaznaczył)\s+on|(?:ha\s+)?(?:aggiunto|spiegato)\s+lui)(?!\w)",
+    r"(?:powiedział|dodał|zaznaczył)\s+on|(?:ha\s+)?(?:aggiunto|spiegato)\s+lui|"
+    r"ifølge\s+(?:ham|henne)|enligt\s+(?:honom|henne)|segundo\s+(?:ele|ela)|prema\s+njegovim\s+rečima|"
+    r"(?:sier|sade|säger|sagde|siger)\s+(?:han|hun|hon))(?!\w)",
 )  # this and the next three: lower case, run on the lower-cased sentence
 _ORG_ANAPHORA = re.compile(
     r"(?<!\w)(?:(?:по\s+данным|по\s+оценкам|по\s+словам|согласно\s+данным)\s+(?:ведомства|министерства|ассоциации|службы)|"
@@ -146,7 +155,7 @@ _DASH = "–—-"
 _ANY_CUE = re.compile(
     rf"(?<!\w)(?:(?P<verb>{_VERBS})(?!\w)|according|citing|data\s+from|figures\s+from|(?:analysis|study|survey|research)\s+by|по\s+(?:словам|данным|оценк|подсч|информац|мнени|прогноз|его|её|ее)|"
     r"согласно|данны|за\s+(?:даними|словами|його)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлени|доклад|интервью)|"
-    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|według|powołuj\w*\s+się|secondo|según|potrivit|conform|podľa|podle|so\s+der|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
+    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|według|powołuj\w*\s+się|secondo|según|potrivit|conform|podľa|podle|so\s+der|ifølge|iflg|enligt|segundo|de\s+acordo\s+com|prema|saskaņā\s+ar|pasak|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
     # No IGNORECASE: run on the lower-cased sentence, several times faster.
 )
 _CYRILLIC = re.compile(r"[а-яё]")
@@ -158,7 +167,8 @@ _NUMBER_WORD = re.compile(
     r"Thousand|thousand|Tausend|tausend|Hundert|hundert|Hundred|hundred|тысяч|тисяч|Процент|процент|сотн|"
     r"mille|cent|Трет|трет|Четверт|четверт|Половин|половин|Кажд|кажд|third|Quarter|quarter|Half|half|"
     r"Drittel|drittel|Hälfte|hälfte|tiers|moitié|Protsen|protsen|Procent|procent|sută|tuhat|Tys|tys|"
-    r"Milion|milion|Miljon|miljon|milioane|mila\b|mii\b"
+    r"Milion|milion|Miljon|miljon|milioane|mila\b|mii\b|"
+    r"Prosent|prosent|százalék|tusen|tusind|milh|hiljad|tūkst|posto|odsto"
 )
 _DIGIT = re.compile(r"\d")
 _NEAR_CUE = 50  # an actor this far (characters) from a speech cue can be its speaker

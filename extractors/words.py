@@ -67,11 +67,26 @@ CARDINALS: dict[str, dict[str, int]] = {
         "osiem": 8, "dziewięć": 9, "dziesięć": 10, "dziesięciu": 10, "dwadzieścia": 20, "trzydzieści": 30,
         "czterdzieści": 40, "pięćdziesiąt": 50,
     },
+    # Serbian, Bosnian, Croatian (Czech and Slovak share "dva", "tri"): not "pet" (English) nor
+    # "sto" (Italian).
+    "sr": {
+        "dva": 2, "tri": 3, "dvije": 2, "dve": 2, "četiri": 4, "šest": 6, "sedam": 7, "osam": 8, "devet": 9, "deset": 10,
+        "dvadeset": 20, "trideset": 30, "četrdeset": 40, "pedeset": 50, "šezdeset": 60, "sedamdeset": 70,
+    },
     "et": {
         "kaks": 2, "kolm": 3, "neli": 4, "viis": 5, "kuus": 6, "seitse": 7, "kaheksa": 8, "üheksa": 9,
         "kümme": 10, "kakskümmend": 20, "kolmkümmend": 30, "nelikümmend": 40, "viiskümmend": 50,
     },
 }  # fmt: skip
+# Italian writes thousands as one word ("cinquantamila", "centomila"): every such word of the
+# Italian numbers below, "duemila" to "novecentomila".
+_IT_GLUED = {
+    "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10,
+    "undici": 11, "dodici": 12, "quindici": 15, "venti": 20, "trenta": 30, "quaranta": 40, "cinquanta": 50,
+    "sessanta": 60, "settanta": 70, "ottanta": 80, "novanta": 90, "cento": 100, "duecento": 200, "trecento": 300,
+    "quattrocento": 400, "cinquecento": 500, "seicento": 600, "settecento": 700, "ottocento": 800, "novecento": 900,
+}  # fmt: skip
+CARDINALS["it"].update({w + "mila": v * 1000 for w, v in _IT_GLUED.items()})
 # Left out as too often something else: German "elf" and French "sept" (English words or
 # abbreviations).
 HUNDREDS = {"hundred": "en", "hundert": "de", "cent": "fr", "cents": "fr"}
@@ -87,6 +102,11 @@ FRACTIONAL = {
     "eine halbe": 0.5,
     "einer halben": 0.5,
     "un demi": 0.5,
+    "mezzo": 0.5,
+    "medio": 0.5,
+    "meio": 0.5,
+    "pół": 0.5,
+    "půl": 0.5,
 }
 """One and a half: read only before a magnitude, like the words for one."""
 LONE_MAGNITUDES = {
@@ -97,11 +117,15 @@ LONE_MAGNITUDES = {
     "мільйон": 1e6,
     "полмиллиона": 5e5,
     "полумиллиона": 5e5,
+    # "napustilo milion građana", "milion osób": Serbian, Croatian, Polish, Slovak.
+    "milion": 1e6,
+    "milijun": 1e6,
 }
 """A magnitude with no number before it is one of it ("ищет миллион программистов"); only the
 singular forms: the plural ("миллионов") is vague."""
 ONE_BEFORE_MAGNITUDE = frozenset(
     {"a", "an", "one", "ein", "eine", "einer", "un", "une", "один", "одна", "одного", "одну", "одной"}
+    | {"um", "uma", "ett"}  # Portuguese, Swedish
 )
 """The word for one (often an article): a number only right before a magnitude word."""
 
@@ -144,6 +168,47 @@ _SHARES = {
     "un tiers": 100 / 3,
     "deux tiers": 200 / 3,
     "un quart": 25.0,
+    # Italian, Spanish, Portuguese, Romanian, Polish, Czech, Slovak, Serbian, Latvian,
+    # Norwegian, Swedish, Ukrainian; Hungarian shares carry their possessive ("harmaduk": a
+    # third of them).
+    "la metà": 50.0,
+    "un terzo": 100 / 3,
+    "due terzi": 200 / 3,
+    "un quarto": 25.0,
+    "la mitad": 50.0,
+    "un tercio": 100 / 3,
+    "dos tercios": 200 / 3,
+    "metade": 50.0,
+    "um terço": 100 / 3,
+    "dois terços": 200 / 3,
+    "jumătate": 50.0,
+    "o treime": 100 / 3,
+    "połowa": 50.0,
+    "jedna trzecia": 100 / 3,
+    "polovina": 50.0,
+    "polovica": 50.0,
+    "třetina": 100 / 3,
+    "tretina": 100 / 3,
+    "trećina": 100 / 3,
+    "trešdaļa": 100 / 3,
+    "halvparten": 50.0,
+    "hälften": 50.0,
+    "en tredjedel": 100 / 3,
+    "третина": 100 / 3,
+    "egyharmad": 100 / 3,
+    "egyharmada": 100 / 3,
+    "egyharmaduk": 100 / 3,
+    "harmada": 100 / 3,
+    "harmaduk": 100 / 3,
+    "kétharmad": 200 / 3,
+    "kétharmada": 200 / 3,
+    "kétharmaduk": 200 / 3,
+    "negyede": 25.0,
+    "negyedük": 25.0,
+    "fele": 50.0,
+    "felük": 50.0,
+    "tizede": 10.0,
+    "tizedük": 10.0,
 }
 _EVERY_NTH = {
     "каждый второй": 50.0,
@@ -162,6 +227,18 @@ _EVERY_NTH = {
     "jeder vierte": 25.0,
     "jeder fünfte": 20.0,
     "jeder zehnte": 10.0,
+    "co drugi": 50.0,
+    "co trzeci": 100 / 3,
+    "co czwarty": 25.0,
+    "co piąty": 20.0,
+    "co dziesiąty": 10.0,
+    "každý druhý": 50.0,
+    "každý třetí": 100 / 3,
+    "každý pátý": 20.0,
+    "každý desátý": 10.0,
+    "кожен другий": 50.0,
+    "кожен третій": 100 / 3,
+    "кожен десятий": 10.0,
 }
 
 _EN = CARDINALS["en"]
@@ -199,6 +276,7 @@ TRIGGER_WORDS = frozenset(
     for phrase in [*_ALL, *HUNDREDS, *FRACTIONAL, *_SHARES, *_EVERY_NTH, *LONE_MAGNITUDES]
     for t in phrase.replace("-", " ").split()
     if t not in ("a", "one", "in", "and", "каждый", "every", "jeder", "la", "die", "un", "ein", *_AMBIGUOUS)
+    and t not in ("co", "o", "en", "um", "due", "dos", "dois", "jedna", "každý", "кожен")
 )
 
 

@@ -32,6 +32,18 @@ def test_a_language_without_a_pack_reads_every_pack():
     assert cues.has("departure", "verlassen") and cues.has("departure", "уехать")
 
 
+def test_a_close_language_without_a_pack_borrows_its_neighbours_pack():
+    words = {**WORDS, "no": {"departure": ("forlatt",)}, "sr": {"departure": ("napustil",)}}
+    cues = Cues.from_mapping(words)
+    # Danish and Nynorsk read with the Norwegian pack, Croatian and Bosnian with the Serbian one.
+    for code, pack in (("da", "no"), ("nn", "no"), ("hr", "sr"), ("bs", "sr")):
+        assert cues.for_language(code).words == cues.for_language(pack).words
+    assert cues.for_language("da").has("departure", "de har forlatt landet")
+    assert not cues.for_language("da").has("departure", "Sie haben das Land verlassen")
+    # Without the neighbour's pack, every pack as before.
+    assert Cues.from_mapping(WORDS).for_language("da").has("departure", "verlassen")
+
+
 def test_russian_cues_match_inflected_forms_through_lemmas():
     cues = Cues.from_mapping(WORDS).for_language("ru")
     assert cues.has("departure", "айтишники уехали в Армению")  # уехали -> уехать
