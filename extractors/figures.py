@@ -276,9 +276,10 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         and not ctx.sentence_it
         and ctx.it_counted_before
         and not cues.has("population", ctx.subject)
+        and not cues.has("population", ctx.segment)  # "an outflow of population, N people"
         and not cues.has("country", ctx.subject)
         and not _GENERAL.search(ctx.clause)
-        and (cues.has("departure", ctx.segment) or cues.has("wave", ctx.segment))
+        and any(cues.has(g, ctx.segment) for g in ("departure", "wave", "shortage"))
     ):
         # "N people left" right after a count of IT people: "people" is only the counter word
         # ("человек", "Personen"), and the people counted are those IT people; "Russians",
