@@ -238,6 +238,24 @@ def _other_country_first(clause: str, at: int, cues: Cues) -> bool:
     return last_other > last_ours
 
 
+# Between two countries of one list: "Ukraine, Belarus and Russia", "России и Белоруссии".
+_LIST_JOIN = re.compile(
+    r"^(?:\s*,\s*(?:and\s+|и\s+|und\s+|et\s+)?|\s+(?:and|or|и|или|und|oder|et|ou)\s+)$", re.IGNORECASE
+)
+
+
+def _country_list(clause: str, cues: Cues) -> bool:
+    """Whether the clause lists Russia with other countries ("IT workers in Ukraine, Belarus
+    and Russia"): a workforce or shortage of that region, not Russia's."""
+    hits = sorted(
+        [(m.start(), m.end(), False) for m in cues.finditer("other_country", clause)]
+        + [(m.start(), m.end(), True) for m in cues.finditer("country", clause)]
+    )
+    return any(
+        a[2] != b[2] and bool(_LIST_JOIN.match(clause[a[1] : b[0]])) for a, b in zip(hits, hits[1:], strict=False)
+    )
+
+
 def _names_other_country(scope: str, cues: Cues) -> bool:
     return cues.has("other_country", scope) and not cues.has("country", scope)
 
@@ -394,7 +412,9 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     if near == "returned" and negated:
         near = "departure"
     returned, remote, departure, shortage = (near == g for g in ("returned", "remote", "departure", "shortage"))
-    if (shortage or near == "workforce") and _other_country_first(clause, ctx.num[0], cues):
+    if (shortage or near == "workforce") and (
+        _other_country_first(clause, ctx.num[0], cues) or _country_list(clause, cues)
+    ):
         return ("other", count_unit) if relevant else None  # another country's shortage or workforce
     if ctx.foreign:
         return ("other", count_unit) if relevant else None  # "2% of developers from Poland"
