@@ -49,6 +49,11 @@ _CHANGE_RATE = re.compile(
     r"augmenté|diminué|progressé|reculé)\s+(?:by|на|um|de)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "a loan at 4%", "кредит под 4%", "ставка 13%": a rate, not a share of people.
+_RATE_BEFORE = re.compile(
+    r"(?<!\w)(?:под|ставк\w*|at\s+a\s+rate\s+of|interest\s+(?:rate\s+)?of|rate\s+of|à\s+un\s+taux\s+de)\s*$",
+    re.IGNORECASE,
+)
 # "..., and those are IT specialists alone": the sentence says its people are the IT people.
 _IT_IDENTITY = re.compile(
     r"(?<!\w)(?:only|just|alone|all of them|exclusively|solely|только|лишь|исключительно|allein|nur|"
@@ -418,7 +423,7 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         return ("other", count_unit) if relevant else None  # another country's shortage or workforce
     if ctx.foreign:
         return ("other", count_unit) if relevant else None  # "2% of developers from Poland"
-    if m.percent and _CHANGE_RATE.search(ctx.before[-50:]):
+    if m.percent and (_CHANGE_RATE.search(ctx.before[-50:]) or _RATE_BEFORE.search(ctx.lead)):
         return ("other", "percent") if relevant else None  # "grew by 15%": a rate of change, not a share
     if m.percent:
         if cues.has("sample", ctx.subject) or cues.has("sample", ctx.clause[ctx.num[1] : ctx.num[1] + 20]):
