@@ -49,6 +49,11 @@ _CHANGE_RATE = re.compile(
     r"augmenté|diminué|progressé|reculé)\s+(?:by|на|um|de)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "a loan at 4%", "кредит под 4%", "ставка 13%": a rate, not a share of people.
+_RATE_BEFORE = re.compile(
+    r"(?<!\w)(?:под|ставк\w*|at\s+a\s+rate\s+of|interest\s+(?:rate\s+)?of|rate\s+of|à\s+un\s+taux\s+de)\s*$",
+    re.IGNORECASE,
+)
 # "..., and those are IT specialists alone": the sentence says its people are the IT people.
 _IT_IDENTITY = re.compile(
     r"(?<!\w)(?:only|just|alone|all of them|exclusively|solely|только|лишь|исключительно|allein|nur|"
@@ -238,6 +243,24 @@ def _other_country_first(clause: str, at: int, cues: Cues) -> bool:
     return last_other > last_ours
 
 
+# Between two countries of one list: "Ukraine, Belarus and Russia", "России и Белоруссии".
+_LIST_JOIN = re.compile(
+    r"^(?:\s*,\s*(?:and\s+|и\s+|und\s+|et\s+)?|\s+(?:and|or|и|или|und|oder|et|ou)\s+)$", re.IGNORECASE
+)
+
+
+def _country_list(clause: str, cues: Cues) -> bool:
+    """Whether the clause lists Russia with other countries ("IT workers in Ukraine, Belarus
+    and Russia"): a workforce or shortage of that region, not Russia's."""
+    hits = sorted(
+        [(m.start(), m.end(), False) for m in cues.finditer("other_country", clause)]
+        + [(m.start(), m.end(), True) for m in cues.finditer("country", clause)]
+    )
+    return any(
+        a[2] != b[2] and bool(_LIST_JOIN.match(clause[a[1] : b[0]])) for a, b in zip(hits, hits[1:], strict=False)
+    )
+
+
 def _names_other_country(scope: str, cues: Cues) -> bool:
     return cues.has("other_country", scope) and not cues.has("country", scope)
 
@@ -276,9 +299,10 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
         and not ctx.sentence_it
         and ctx.it_counted_before
         and not cues.has("population", ctx.subject)
+        and not cues.has("population", ctx.segment)  # "an outflow of population, N people"
         and not cues.has("country", ctx.subject)
         and not _GENERAL.search(ctx.clause)
-        and (cues.has("departure", ctx.segment) or cues.has("wave", ctx.segment))
+        and any(cues.has(g, ctx.segment) for g in ("departure", "wave", "shortage"))
     ):
         # "N people left" right after a count of IT people: "people" is only the counter word
         # ("человек", "Personen"), and the people counted are those IT people; "Russians",
@@ -393,11 +417,13 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     if near == "returned" and negated:
         near = "departure"
     returned, remote, departure, shortage = (near == g for g in ("returned", "remote", "departure", "shortage"))
-    if (shortage or near == "workforce") and _other_country_first(clause, ctx.num[0], cues):
+    if (shortage or near == "workforce") and (
+        _other_country_first(clause, ctx.num[0], cues) or _country_list(clause, cues)
+    ):
         return ("other", count_unit) if relevant else None  # another country's shortage or workforce
     if ctx.foreign:
         return ("other", count_unit) if relevant else None  # "2% of developers from Poland"
-    if m.percent and _CHANGE_RATE.search(ctx.before[-50:]):
+    if m.percent and (_CHANGE_RATE.search(ctx.before[-50:]) or _RATE_BEFORE.search(ctx.lead)):
         return ("other", "percent") if relevant else None  # "grew by 15%": a rate of change, not a share
     if m.percent:
         if cues.has("sample", ctx.subject) or cues.has("sample", ctx.clause[ctx.num[1] : ctx.num[1] + 20]):

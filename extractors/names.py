@@ -181,6 +181,14 @@ class Names:
             done = self._nominative[name] = _nominative(self._analyzer(), name)
         return done
 
+    def is_place(self, name: str) -> bool:
+        """Whether a one-word Russian or Ukrainian name is a place ("в России оценили": where it
+        was said, not who said it); a known actor never is."""
+        if " " in name or not _CYRILLIC.search(name) or self.canonical(name) is not None:
+            return False
+        parses = self._analyzer().parse(name)
+        return bool(parses) and "Geox" in parses[0].tag
+
     def _analyzer(self) -> Any:
         if not self._morph:
             import pymorphy3

@@ -41,7 +41,7 @@ _EN_VERBS = (
     r"stated|states|reported|reports|announced|announces|noted|notes|suggested|admitted|claimed|added|"
     r"explained|believes|calculated|counted|found|warned|quoted|cited|highlighted|stressed|emphasi[sz]ed|"
     r"pointed\s+out|indicated|revealed|forecast|forecasts|predicted|predicts|projected|expects|warns|"
-    r"thinks|argues|argued|insists|insisted|observed"
+    r"thinks|argues|argued|insists|insisted|observed|confirmed|confirms|claims|maintains|concluded"
 )
 _DE_VERBS = (
     r"sagte|sagt|erklärte|erklärt|berichtet|berichtete|schätzt|schätzte|eingeräumt|räumte|betonte|"
@@ -57,7 +57,9 @@ _VERBS = (
     # Russian verbs by stem, both aspects, every person and gender: "заявлял", "сообщило", "оценивала".
     r"(?:сказа|говори|заяви|заявля|сообщи|сообща|отмети|отмеча|оцени|оценива|насчита|подсчита|подсчитыва|утвержда|"
     r"ожида|прогнозиру|прогнозирова|счита|призна|признава|рассказа|рассказыва|поясни|поясня|добави|добавля|"
-    r"уточни|уточня|подчеркну|подчеркива|пише|писа|цитиру)(?:л[аио]?|т|ет|ют|ят|ит|ем|ал[аио]?|в|вш\w+)|"
+    r"уточни|уточня|подчеркну|подчеркива|пише|писа|цитиру|озвучи|озвучива|предположи|предполага|напомни|напомина|"
+    r"подтверди|подтвержда|указа|указыва|полага|констатирова|предупреди|предупрежда)"
+    r"(?:л[аио]?|т|ет|ют|ят|ит|ем|ал[аио]?|в|вш\w+)|"
     # Ukrainian, the same way: "повідомив", "зазначила", "оцінюють".
     r"(?:повідоми|повідомля|зазначи|зазнача|оціни|оцінюва|оціню|розповіда|розпові|підрахува|наголоси|наголошу|"
     r"додава|дода|заявля|сказа|каза)(?:в|ла|ло|ли|є|ють|ючи)|"
@@ -105,7 +107,10 @@ _PERSON_PRONOUN = re.compile(
     r"(?:also\s+)?(?:said|says|added|notes|noted|estimated|estimates|explained)|"
     r"(?:said|says|added|noted|explained)\s+the\s+(?:minister|economist|expert|analyst|official|director|professor|"
     r"researcher|chairman|founder)|"
-    r"(?:он|она)\s+(?:также\s+)?(?:сказал|заявил|добавил|отметил|уточнил|пояснил|оценил|оценива|считает|полагает|прогнозир|подчеркнул|рассказал|сообщил)\w*|по\s+(?:его|её|ее)\s+(?:словам|данным|оценке|оценкам)|"
+    r"(?:он|она)\s+(?:также\s+)?(?:сказал|заявил|добавил|отметил|уточнил|пояснил|оценил|оценива|считает|полагает|прогнозир|подчеркнул|рассказал|сообщил|предположил|напомнил|озвучил|подтвердил|говорил)\w*|по\s+(?:его|её|ее)\s+(?:словам|данным|оценке|оценкам)|"
+    # "министр говорил, что ...": a person named before by a title.
+    r"(?:министр|вице-премьер|премьер|замминистра|экономист|демограф|аналитик|эксперт|политик|чиновник)\s+(?:также\s+|ранее\s+|тогда\s+)?"
+    r"(?:сказал|заявил|заявлял|говорил|добавил|отметил|отмечал|уточнил|пояснил|оценил|оценивал|подчеркнул|рассказал|сообщил|сообщал|признал|признавал)\w*|"
     r"(?:sagte|erklärte|beteuerte|fügte|führte|betonte|räumte|schätzte)\s+(?:er|sie)|(?:a-t-il|a-t-elle)|"
     r"(?:за\s+його\s+словами)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлении|докладе|интервью)|"
     r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|according\s+to\s+(?:him|her)|selon\s+(?:lui|elle)|laut\s+(?:ihm|ihr)|"
@@ -118,6 +123,7 @@ _PERSON_PRONOUN = re.compile(
 _ORG_ANAPHORA = re.compile(
     r"(?<!\w)(?:(?:по\s+данным|по\s+оценкам|по\s+словам|согласно\s+данным)\s+(?:ведомства|министерства|ассоциации|службы)|"
     r"за\s+даними\s+(?:відомства|міністерства|служби)|(?:according\s+to\s+)?the\s+(?:agency|ministry|association)\s+(?:said|says|estimates|estimated)|"
+    r"according\s+to\s+the\s+(?:agency|ministry|association|bank|service|department|organi[sz]ation)(?![\w'’])|"
     r"so\s+der\s+verband|so\s+das\s+ministerium|laut\s+(?:dem\s+)?(?:ministerium|verband))(?!\w)",
 )
 # Words one of which _ORG_ANAPHORA needs: a cheap test before the regex.
@@ -131,6 +137,11 @@ _ORG_NOUNS = (
     "agency",
     "ministry",
     "association",
+    "bank",
+    "service",
+    "department",
+    "organis",
+    "organiz",
     "verband",
     "ministerium",
 )
@@ -145,8 +156,8 @@ _COLLECTIVE = re.compile(
 # "Об этом сообщил X": the sentence names the speaker of the one before it.
 # "Об этом сообщил X", "This forecast was made by X": the sentence names the speaker of the one before.
 _THIS_WAS_SAID = re.compile(
-    r"^(?:Об\s+этом|Про\s+це|Sellest|Lo\s+ha|Lo\s+hanno|O\s+tym|(?:This|These|Such|Эти|Такие|Этот|Такой|Diese|Ces|Ce)\s+(?:forecast|figures?|data|estimates?|"
-    r"numbers?|прогноз|данные|оценк|цифр|Prognose|Zahlen|Daten|Schätzung|chiffres?|données|estimation|prévision))(?!\w)"
+    r"^(?:Об\s+этом|Про\s+це|Sellest|Lo\s+ha|Lo\s+hanno|O\s+tym|(?:This|These|Such|Эти|Такие|Этот|Такой|Такую|Эту|Diese|Ces|Ce)\s+(?:forecast|figures?|data|estimates?|"
+    r"numbers?|прогноз\w*|данные|оценк\w*|цифр\w*|Prognose|Zahlen|Daten|Schätzung|chiffres?|données|estimation|prévision))(?!\w)"
 )
 # A paragraph after a quote that names who spoke: "– Gref said."
 _DASH = "–—-"
@@ -414,7 +425,7 @@ class SpeakerTracker:
             name = clean_name(m.group("name"))
             if after_verb and _CLAUSE_VERB.match(sentence, m.end("name")):
                 continue  # "said Orlov was right": the subject of what was said
-            if name and self._plausible(name, sentence, m.start("name")):
+            if name and self._plausible(name, sentence, m.start("name")) and not self.names.is_place(name):
                 canonical = self.resolve(name)
                 rank = self._rank(canonical, name) if m.re is not _QUOTED_NAME else 0
                 found.append(_Candidate(m.start("name"), m.end("name"), canonical, rank))

@@ -148,6 +148,32 @@ def test_pronouns_and_surnames_point_to_the_person_named_before():
     assert speakers(ru)[1] == ("Иван Смирнов",)
 
 
+def test_a_title_or_a_pronoun_with_more_russian_verbs_points_to_the_person_named_before():
+    ru = "Иван Смирнов выступил на форуме.\nВ марте министр говорил, что уехали 5 тысяч инженеров."
+    assert speakers(ru)[1] == ("Иван Смирнов",)
+    ru = "Иван Смирнов выступил на форуме. Он предположил, что уедут ещё 5 тысяч инженеров."
+    assert speakers(ru)[1] == ("Иван Смирнов",)
+
+
+def test_more_speech_verbs_attribute():
+    assert speakers("Уехали 5 тысяч инженеров. Такую оценку озвучил Павел Орлов.")[0] == ("Pavel Orlov",)
+    assert speakers("Statistics chief Orlov has confirmed that 5,000 engineers left.") == [("Pavel Orlov",)]
+    assert speakers("Lena Marsh claims that 5,000 engineers left.") == [("Lena Marsh",)]
+
+
+def test_a_place_is_where_it_was_said_not_who_said_it():
+    assert speakers("В Казани оценили отток в 5 тысяч инженеров.") == [(None,)]
+    assert speakers("В НАИТ оценили отток в 5 тысяч инженеров.") == [("NAIT",)]
+
+
+def test_according_to_the_agency_or_the_bank_is_the_organisation_named_before():
+    text = "The Statistics Office published a report.\nAccording to the agency, 5,000 engineers left."
+    assert speakers(text)[1] == ("Statistics Office",)
+    names = Names.from_mapping({"organisations": {"Northern Bank": ["Northern Bank"]}})
+    text = "The Northern Bank published a report.\nAccording to the bank, 5,000 engineers left."
+    assert speakers(text, names)[1] == ("Northern Bank",)
+
+
 def test_a_pronoun_skips_names_inside_the_quote():
     text = 'Pavel Orlov spoke next.\n"Some 5,000 engineers went to Lena Marsh Company," he said.'
     assert speakers(text)[1] == ("Pavel Orlov",)
