@@ -510,7 +510,13 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
     # since attribution is the costliest step and most numbered sentences give no figure.
     unattributed: list[tuple[int, int, int]] = []
     rejected: list[Rejected] = []
-    previous_it = False
+
+    # Whether a sentence names IT people is asked only of sentences with numbers and of the
+    # sentence before each (Russian ones go through the lemmas, which is slow).
+    def names_it(k: int) -> bool:
+        t = sentences[k].text
+        return cues.has("it_subject", t) and not _IT_DENIED.search(t)
+
     it_counted_at = -9  # the index of the last sentence with a number, if it was about IT people
     previous_departure = False
     asked: str | None = None
@@ -527,7 +533,8 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
         mentions, dropped = find_mentions(text, s.start, s.end)
         figures_before = len(figures)
         rejected.extend(dropped)
-        sentence_it = cues.has("it_subject", s.text) and not _IT_DENIED.search(s.text)
+        sentence_it = bool(mentions) and names_it(index)
+        previous_it = bool(mentions) and index > 0 and names_it(index - 1)
         if not it_waves and sentence_it and mentions and s.paragraph not in waveless:
             # Tied only by a counted IT sentence: "many IT specialists were in the first wave"
             # does not make the wave's head count an IT one.
@@ -636,7 +643,6 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
                     number_end=m.end,
                 )
             )
-        previous_it = sentence_it
         # The last count of the topic: of IT people (named here, or "people" that an earlier
         # count made IT people), or of everyone; numbers that are no figure ("two waves") leave it.
         new = figures[figures_before:]

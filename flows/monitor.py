@@ -27,7 +27,7 @@ from prefect.runtime import flow_run
 from core.errors import AlertError, WarehouseError
 from core.figures import CORE_METRICS
 from core.lifeline import keeping_signal_mask, watch_parent
-from core.records import Failure, Fetched, RunSummary, SourceResult
+from core.records import Extracted, Failure, Fetched, RunSummary, SourceResult
 from core.settings import Settings, check_served_paths, load_settings
 from extractors.cues import Cues
 from warehouse import alerts as outbox_table
@@ -113,7 +113,8 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
     """Fetch, extract and store the waiting candidates, one batch at a time.
 
     Each batch is stored in its own transaction, so memory stays flat and a killed run
-    keeps every finished batch; extraction uses every core through a process pool."""
+    keeps every finished batch; extraction uses every core through a process pool. Three
+    batches are in flight: one downloads, one is extracted, one is stored."""
     db, fetch = settings.warehouse.db_path, settings.fetch
     cues = Cues.from_mapping(settings.topic.cue_words)
     tried: list[str] = []
@@ -142,31 +143,7 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
                 tried.extend(c.url for c in batch)
                 return len(batch), await fetch_pages(batch, fetcher)
 
-            # The next batch downloads while this one is extracted and stored.
-            upcoming: asyncio.Task[tuple[int, Fetched] | None] | None = asyncio.create_task(fetch_next())
-            stack.callback(lambda: upcoming.cancel() if upcoming is not None and not upcoming.done() else None)
-            while upcoming is not None:
-                got = await upcoming
-                if got is None:
-                    break
-                size, fetched = got
-                more = len(tried) < fetch.max_pages_per_run
-                upcoming = asyncio.create_task(fetch_next()) if more else None
-                if pool is None and len(fetched.pages) >= POOL_FROM:
-                    workers = fetch.extract_workers or os.cpu_count() or 1
-                    with keeping_signal_mask():
-                        pool = stack.enter_context(
-                            ProcessPoolExecutor(
-                                workers,
-                                mp_context=multiprocessing.get_context("spawn"),
-                                # No worker outlives a killed run.
-                                initializer=watch_parent,
-                                initargs=(os.getpid(),),
-                            )
-                        )
-                extracted = await asyncio.to_thread(
-                    extract_articles, fetched.pages, cues, pool, settings.topic.fetch.page_budget
-                )
+            def store_batch(fetched: Fetched, extracted: Extracted) -> tuple[int, int, tuple[Failure, ...]]:
                 batch_failures = fetched.failures + extracted.failures
                 with connect(db) as con:
                     record_failures(con, run_id, batch_failures)
@@ -174,6 +151,11 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
                         record_page_failures(con, batch_failures, fetch.max_page_attempts)
                         record_attempts(con, run_id, fetched.attempts)
                     added, figs = store_articles(con, run_id, extracted.articles)
+                return added, figs, batch_failures
+
+            async def stored(job: asyncio.Task[tuple[int, int, tuple[Failure, ...]]], size: int, pages: int) -> None:
+                nonlocal articles_new, figures_new, done, failures
+                added, figs, batch_failures = await job
                 articles_new, figures_new = articles_new + added, figures_new + figs
                 failures += batch_failures
                 done += size
@@ -181,11 +163,54 @@ async def process_task(settings: Settings, run_id: str) -> ProcessOutcome:
                     "%d of %d pages done: %d fetched, %d new articles, %d failed",
                     done,
                     total,
-                    len(fetched.pages),
+                    pages,
                     added,
                     len(batch_failures),
                     extra={"progress": {"stage": "extract", "done": done, "total": total}},
                 )
+
+            # The next batch downloads while this one is extracted, and this one is stored
+            # while the next one is extracted: the pool never waits for the store.
+            upcoming: asyncio.Task[tuple[int, Fetched] | None] | None = asyncio.create_task(fetch_next())
+            stack.callback(lambda: upcoming.cancel() if upcoming is not None and not upcoming.done() else None)
+            storing: tuple[asyncio.Task[tuple[int, int, tuple[Failure, ...]]], int, int] | None = None
+            try:
+                while upcoming is not None:
+                    got = await upcoming
+                    if got is None:
+                        break
+                    size, fetched = got
+                    more = len(tried) < fetch.max_pages_per_run
+                    upcoming = asyncio.create_task(fetch_next()) if more else None
+                    if pool is None and len(fetched.pages) >= POOL_FROM:
+                        workers = fetch.extract_workers or os.cpu_count() or 1
+                        with keeping_signal_mask():
+                            pool = stack.enter_context(
+                                ProcessPoolExecutor(
+                                    workers,
+                                    mp_context=multiprocessing.get_context("spawn"),
+                                    # No worker outlives a killed run.
+                                    initializer=watch_parent,
+                                    initargs=(os.getpid(),),
+                                )
+                            )
+                    extracted = await asyncio.to_thread(
+                        extract_articles, fetched.pages, cues, pool, settings.topic.fetch.page_budget
+                    )
+                    if storing is not None:
+                        # Batches are stored one at a time, in order.
+                        previous, storing = storing, None
+                        await stored(*previous)
+                    job = asyncio.create_task(asyncio.to_thread(store_batch, fetched, extracted))
+                    storing = (job, size, len(fetched.pages))
+                if storing is not None:
+                    previous, storing = storing, None
+                    await stored(*previous)
+            finally:
+                if storing is not None:
+                    # A batch already extracted is still stored when the next one fails: its
+                    # thread cannot be stopped, and the connection must close before we go.
+                    await asyncio.wait([storing[0]])
     return ProcessOutcome(articles_new, figures_new, tuple(failures))
 
 
