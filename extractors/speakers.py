@@ -409,6 +409,10 @@ class SpeakerTracker:
             name = clean_name(headline.group("name"))
             if name and all(w[:1].isupper() for w in name.split()) and self._rank(self.resolve(name), name) >= 25:
                 return Said(((0, self.resolve(name)),))
+            # "Министр связи Никифоров обеспокоен: ...": a known person named in a title.
+            known = self.names.canonical(headline.group("name"))
+            if known is not None and known.kind == "people":
+                return Said(((0, known.canonical),))
         if not cues:
             return Said()
         found: list[_Candidate] = []

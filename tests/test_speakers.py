@@ -168,6 +168,10 @@ def test_a_number_before_the_person_takes_the_organisation_named_before_it():
     assert speakers("According to the Daily Ledger, 5,000 engineers left, Pavel Orlov said.") == [("Pavel Orlov",)]
 
 
+def test_a_headline_naming_a_known_person_with_a_title_before_a_colon():
+    assert speakers("Министр статистики Орлов обеспокоен: уехали 5 тысяч инженеров") == [("Pavel Orlov",)]
+
+
 def test_a_place_is_where_it_was_said_not_who_said_it():
     assert speakers("В Казани оценили отток в 5 тысяч инженеров.") == [(None,)]
     assert speakers("В НАИТ оценили отток в 5 тысяч инженеров.") == [("NAIT",)]
