@@ -242,9 +242,24 @@ def _nearest(ctx: _Context, cues: Cues, groups: tuple[str, ...]) -> str | None:
     return chosen
 
 
+# Who gave a figure is not where it applies: "..., according to the U.S. Commerce Department".
+_SOURCE_PHRASE = re.compile(
+    r"(?<!\w)(?:according\s+to|citing|по\s+данным|по\s+оценк\w+|по\s+словам|согласно|со\s+ссылкой\s+на|laut|"
+    r"selon|d['’]après)(?!\w)[^,;:]*",
+    re.IGNORECASE,
+)
+
+
+def _without_sources(clause: str) -> str:
+    """The clause with its source phrases blanked out (offsets kept)."""
+    return _SOURCE_PHRASE.sub(lambda m: " " * len(m.group()), clause)
+
+
 def _other_country_first(clause: str, at: int, cues: Cues) -> bool:
     """Whether the clause is about another country: it names only another one, or the country
-    named last before the number is another one ("Germany lacks 137,000, unlike Russia")."""
+    named last before the number is another one ("Germany lacks 137,000, unlike Russia").
+    A country in a source's name ("according to the U.S. Commerce Department") does not count."""
+    clause = _without_sources(clause)
     others = cues.finditer("other_country", clause)
     if not others:
         return False
