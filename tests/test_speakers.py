@@ -168,6 +168,11 @@ def test_a_number_before_the_person_takes_the_organisation_named_before_it():
     assert speakers("According to the Daily Ledger, 5,000 engineers left, Pavel Orlov said.") == [("Pavel Orlov",)]
 
 
+def test_a_quote_closed_by_verb_then_pronoun_takes_the_person_named_before():
+    ru = "Иван Смирнов выступил на форуме.\n«Отток мы оцениваем в 5 тысяч инженеров», — сказал он."
+    assert speakers(ru)[1] == ("Иван Смирнов",)
+
+
 def test_a_headline_naming_a_known_person_with_a_title_before_a_colon():
     assert speakers("Министр статистики Орлов обеспокоен: уехали 5 тысяч инженеров") == [("Pavel Orlov",)]
 
