@@ -161,6 +161,19 @@ def _subject_after(sentence: str, offset: int, cues: Cues) -> str:
     return head[:end].strip()
 
 
+def _inner_subject(m: Mention, offset: int, sentence: str, cues: Cues) -> str:
+    """A range's noun said after its first number: "500,000 Russians, possibly a million"."""
+    if m.qualifier != "range":
+        return ""
+    start = m.start - offset
+    for w in re.finditer(r"\S+", m.text):
+        if w.end() < len(m.text) and _DIGIT.search(w.group()):
+            found = _subject_after(sentence, start + w.end(), cues)
+            if found:
+                return found
+    return ""
+
+
 def _subject_kind(subject: str, cues: Cues, lead: str = "") -> str:
     """What the number counts, from the words after it (and "of them"/"из них" just before)."""
     head = " ".join(subject.split()[:4])
@@ -229,9 +242,24 @@ def _nearest(ctx: _Context, cues: Cues, groups: tuple[str, ...]) -> str | None:
     return chosen
 
 
+# Who gave a figure is not where it applies: "..., according to the U.S. Commerce Department".
+_SOURCE_PHRASE = re.compile(
+    r"(?<!\w)(?:according\s+to|citing|по\s+данным|по\s+оценк\w+|по\s+словам|согласно|со\s+ссылкой\s+на|laut|"
+    r"selon|d['’]après)(?!\w)[^,;:]*",
+    re.IGNORECASE,
+)
+
+
+def _without_sources(clause: str) -> str:
+    """The clause with its source phrases blanked out (offsets kept)."""
+    return _SOURCE_PHRASE.sub(lambda m: " " * len(m.group()), clause)
+
+
 def _other_country_first(clause: str, at: int, cues: Cues) -> bool:
     """Whether the clause is about another country: it names only another one, or the country
-    named last before the number is another one ("Germany lacks 137,000, unlike Russia")."""
+    named last before the number is another one ("Germany lacks 137,000, unlike Russia").
+    A country in a source's name ("according to the U.S. Commerce Department") does not count."""
+    clause = _without_sources(clause)
     others = cues.finditer("other_country", clause)
     if not others:
         return False
@@ -542,7 +570,9 @@ def extract_figures(text: str, cues: Cues, language: str | None = None, budget: 
             it_waves = cues.search("wave", text[first:last])
             waveless.add(s.paragraph)  # searched once: per sentence it is quadratic
         furniture = bool(_FURNITURE.match(s.text))
-        subjects = [_subject_after(s.text, m.end - s.start, cues) for m in mentions]
+        subjects = [
+            _subject_after(s.text, m.end - s.start, cues) or _inner_subject(m, s.start, s.text, cues) for m in mentions
+        ]
         for i in range(len(mentions) - 2, -1, -1):
             # "from 600-700 thousand to almost 1 million people": both count the last noun.
             if _SHARED_NOUN_GAP.match(text[mentions[i].end : mentions[i + 1].start]):

@@ -266,6 +266,15 @@ _RANGE_LEAD = re.compile(
     + r")\s*$",
     re.IGNORECASE,
 )
+# "at least 500,000, possibly close to a million", "не менее 500 тысяч, а то и миллион",
+# "10 000 voire 20 000": a lower number, then a larger one that may be true, state an interval.
+_RANGE_MAYBE = re.compile(
+    r"^(?:\s+[^\W\d_]+){0,3}(?:\s*,)?\s+(?:(?:and|or|а|и|und|oder)\s+)?(?:possibly|perhaps|maybe|probably|even|if\s+not|"
+    r"возможно,?(?:\s+и)?|может\s+быть,?(?:\s+и)?|то\s+и|даже|möglicherweise|vielleicht(?:\s+sogar)?|sogar|voire|"
+    r"peut-être)\s+(?:(?:close\s+to|as\s+many\s+as|as\s+high\s+as|up\s+to|nearly|almost|about|around|"
+    r"около|почти|до|порядка|bis\s+zu|fast|knapp|jusqu['’]à|près\s+de|presque)\s+)?$",
+    re.IGNORECASE,
+)
 # "rose from 50 to 70", "est passé de 10 à 20", "вырос с 50 до 70": a change, not an interval.
 _CHANGE_BEFORE = re.compile(
     r"(?:rose|risen|grew|grown|fell|fallen|dropped|increased?|decreased?|climbed|jumped|raise|"
@@ -684,7 +693,8 @@ def _range(text: str, a: _Single, b: _Single) -> Mention | None:
     """The interval two neighbouring numbers state ("50,000-70,000", "от 50 до 70 тысяч",
     "fünf bis zehn Prozent", "between 5 and 10%"), or None when they are two numbers."""
     glue_m = _RANGE_GLUE.match(text[a.end : b.start])
-    if not glue_m or a.value is None or b.value is None:
+    maybe = glue_m is None and bool(_RANGE_MAYBE.match(text[a.end : b.start]))
+    if not (glue_m or maybe) or a.value is None or b.value is None:
         return None
     # "5 to 10%": the number without a unit takes the other's.
     if a.percent != b.percent and (a.percent or a.currency):
@@ -695,7 +705,7 @@ def _range(text: str, a: _Single, b: _Single) -> Mention | None:
     before = text[max(0, a.start - 60) : a.start]
     lead = _RANGE_LEAD.search(before[-14:])
     lead_word = lead.group("w").lower() if lead else None
-    if glue in RANGE_DASHES:
+    if glue in RANGE_DASHES or maybe:
         pass
     elif glue in RANGE_TO:
         if lead_word not in RANGE_TO[glue] and not (glue in RANGE_TO_ALONE and lead_word is None):

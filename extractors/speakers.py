@@ -108,6 +108,8 @@ _PERSON_PRONOUN = re.compile(
     r"(?:said|says|added|noted|explained)\s+the\s+(?:minister|economist|expert|analyst|official|director|professor|"
     r"researcher|chairman|founder)|"
     r"(?:он|она)\s+(?:также\s+)?(?:сказал|заявил|добавил|отметил|уточнил|пояснил|оценил|оценива|считает|полагает|прогнозир|подчеркнул|рассказал|сообщил|предположил|напомнил|озвучил|подтвердил|говорил)\w*|по\s+(?:его|её|ее)\s+(?:словам|данным|оценке|оценкам)|"
+    # "«...», — сказал он": the verb before the pronoun, after a quote.
+    r"(?:сказал|заявил|добавил|отметил|уточнил|пояснил|подчеркнул|рассказал|сообщил|говорит|считает|полагает)\w*\s+(?:он|она)(?!\w)|"
     # "министр говорил, что ...": a person named before by a title.
     r"(?:министр|вице-премьер|премьер|замминистра|экономист|демограф|аналитик|эксперт|политик|чиновник)\s+(?:также\s+|ранее\s+|тогда\s+)?"
     r"(?:сказал|заявил|заявлял|говорил|добавил|отметил|отмечал|уточнил|пояснил|оценил|оценивал|подчеркнул|рассказал|сообщил|сообщал|признал|признавал)\w*|"
@@ -260,8 +262,16 @@ class Said:
     A number takes the speaker named last before it, else the first one."""
 
     speakers: tuple[tuple[int, str], ...] = ()
+    earlier: tuple[tuple[int, str], ...] = ()
+    """Organisations and people of a lower rank than the speakers, by where they are named: a
+    number said before every speaker is named ("в РАЭК оценили N, а премьер X утверждал, что
+    M") takes the one of these named last before it."""
 
     def at(self, offset: int) -> str | None:
+        if self.earlier and all(at > offset for at, _ in self.speakers):
+            prior = [name for at, name in self.earlier if at <= offset]
+            if prior:
+                return prior[-1]
         chosen = self.speakers[0][1] if self.speakers else None
         for at, name in self.speakers:
             if at <= offset:
@@ -417,6 +427,10 @@ class SpeakerTracker:
             name = clean_name(headline.group("name"))
             if name and all(w[:1].isupper() for w in name.split()) and self._rank(self.resolve(name), name) >= 25:
                 return Said(((0, self.resolve(name)),))
+            # "Министр связи Никифоров обеспокоен: ...": a known person named in a title.
+            known = self.names.canonical(headline.group("name"))
+            if known is not None and known.kind == "people":
+                return Said(((0, known.canonical),))
         if not cues:
             return Said()
         found: list[_Candidate] = []
@@ -433,7 +447,11 @@ class SpeakerTracker:
                     titled.append((m.start("name"), m.end("name")))
         # A person the grammar ties to a cue outranks any actor merely near one: the table
         # need not be searched (the costliest step of attribution).
-        near = self._hits(sentence) if all(c.rank < 25 for c in found) else []
+        # Unless a cue stands well before the first such person, with its own speaker to find.
+        first_person = min((c.at for c in found if c.rank >= 25), default=None)
+        near = (
+            self._hits(sentence) if first_person is None or any(b + _NEAR_CUE < first_person for _, b in cues) else []
+        )
         for hit in near:
             # A known title ("digital development minister") before someone else's name is
             # that person's title, not the minister the table knows.
@@ -487,7 +505,9 @@ class SpeakerTracker:
         for c in sorted((c for c in per_cue.values() if (c.rank + 6) // 10 == tier), key=lambda c: c.at):
             if not chosen or chosen[-1][1] != c.name:
                 chosen.append((c.at, c.name))
-        return Said(tuple(chosen))
+        # Outlets stay messengers: "according to Reuters, N left, the minister said".
+        earlier = sorted((c.at, c.name) for c in per_cue.values() if (c.rank + 6) // 10 < tier and c.rank >= 14)
+        return Said(tuple(chosen), tuple(earlier))
 
 
 def _opens_quote(text: str) -> bool:

@@ -109,6 +109,11 @@ def test_parse_digits(raw, magnitude, value):
         ("mezzo milione", 5e5, 5e5, 5e5, "exact", False),
         ("co trzeci", 100 / 3, 100 / 3, 100 / 3, "exact", True),
         ("la metà", 50, 50, 50, "exact", True),
+        # A lower number, then a larger one that may be true: one interval.
+        ("at least 300,000 citizens, possibly close to 600,000", 450000, 300000, 600000, "range", False),
+        ("не менее 300 тысяч, а то и 600 тысяч", 450000, 300000, 600000, "range", False),
+        ("300 000 voire 600 000", 450000, 300000, 600000, "range", False),
+        ("mindestens 300.000, vielleicht sogar 600.000", 450000, 300000, 600000, "range", False),
     ],
 )
 def test_mentions(text, value, low, high, qualifier, percent):
@@ -127,6 +132,7 @@ def test_mentions(text, value, low, high, qualifier, percent):
         "it rose from 100 to 200 thousand",  # a change, not an interval
         "le chiffre est passé de 10 à 20 %",
         "число выросло с 50 до 70 тысяч",
+        "about 600,000, possibly 300,000",  # the maybe-number is no larger: two numbers
     ],
 )
 def test_a_change_is_two_numbers(text):

@@ -161,6 +161,22 @@ def test_more_speech_verbs_attribute():
     assert speakers("Lena Marsh claims that 5,000 engineers left.") == [("Lena Marsh",)]
 
 
+def test_a_number_before_the_person_takes_the_organisation_named_before_it():
+    text = "В апреле в НАИТ оценили отток в 5 тысяч инженеров, а в мае Павел Орлов утверждал, что уехали 7 тысяч."
+    assert speakers(text) == [("NAIT", "Pavel Orlov")]
+    # An outlet stays the messenger of the person named after the number.
+    assert speakers("According to the Daily Ledger, 5,000 engineers left, Pavel Orlov said.") == [("Pavel Orlov",)]
+
+
+def test_a_quote_closed_by_verb_then_pronoun_takes_the_person_named_before():
+    ru = "Иван Смирнов выступил на форуме.\n«Отток мы оцениваем в 5 тысяч инженеров», — сказал он."
+    assert speakers(ru)[1] == ("Иван Смирнов",)
+
+
+def test_a_headline_naming_a_known_person_with_a_title_before_a_colon():
+    assert speakers("Министр статистики Орлов обеспокоен: уехали 5 тысяч инженеров") == [("Pavel Orlov",)]
+
+
 def test_a_place_is_where_it_was_said_not_who_said_it():
     assert speakers("В Казани оценили отток в 5 тысяч инженеров.") == [(None,)]
     assert speakers("В НАИТ оценили отток в 5 тысяч инженеров.") == [("NAIT",)]
