@@ -28,8 +28,14 @@ MAX_SENTENCE = 1000
 (the longest sentence in the labelled and real articles is about 500)."""
 MAX_PARAGRAPH = 40
 """Sentences: a longer paragraph is read as several (real ones have up to 12)."""
+# What may open a sentence: a capital of the Latin and Cyrillic alphabets covered ("Č", "Ł",
+# "Ő", "І"), a digit, or any letter of a script without capitals (Hebrew, Arabic, Georgian).
+_OPENER = (
+    "A-ZА-ЯЁ0-9ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝĄĆČĎĘĚŁŃŇŐŒŘŚŞŠŢŤŮŰŹŻŽȘȚĀĒĪŪĢĶĻŅĖĮŲİІЇЄҐ"
+    "\u05d0-\u05ea\u0621-\u064a\u10d0-\u10fa"
+)
 _BOUNDARY = re.compile(
-    r"(?<=[.!?…])(?:[\"'”’»)\]]*\s+(?=[\"'“‘«„(\[]*[A-ZА-ЯЁ0-9])"
+    rf"(?<=[.!?…])(?:[\"'”’»)\]]*\s+(?=[\"'“‘«„(\[]*[{_OPENER}])"
     # Scraped text sometimes loses the space: "...sagte er.Ursache sei..."
     r"|(?<=[a-zäöüßéèàа-яё]{3}[.!?])(?=[A-ZÄÖÜА-ЯЁ][a-zäöüßéèàа-яё]))"
 )

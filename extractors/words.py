@@ -120,6 +120,8 @@ LONE_MAGNITUDES = {
     # "napustilo milion građana", "milion osób": Serbian, Croatian, Polish, Slovak.
     "milion": 1e6,
     "milijun": 1e6,
+    "מיליון": 1e6,
+    "כמיליון": 1e6,  # about a million: Hebrew glues the hedge to the word
 }
 """A magnitude with no number before it is one of it ("ищет миллион программистов"); only the
 singular forms: the plural ("миллионов") is vague."""

@@ -44,6 +44,13 @@ def test_a_close_language_without_a_pack_borrows_its_neighbours_pack():
     assert Cues.from_mapping(WORDS).for_language("da").has("departure", "verlassen")
 
 
+def test_hebrew_and_arabic_cues_match_after_a_glued_clitic():
+    cues = Cues.from_mapping({"departure": ("ברחו", "غادر")})
+    assert cues.has("departure", "רוסים שברחו מארצם")  # "that fled"
+    assert cues.has("departure", "وغادر المبرمجون")  # "and left"
+    assert not cues.has("departure", "ערב טוב")
+
+
 def test_russian_cues_match_inflected_forms_through_lemmas():
     cues = Cues.from_mapping(WORDS).for_language("ru")
     assert cues.has("departure", "айтишники уехали в Армению")  # уехали -> уехать
