@@ -21,7 +21,7 @@ ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st no vs etc e.g i.e a.m p.m u.s u.k u.n jan feb mar apr jun jul aug
     sep sept oct nov dec gen col lt sen rep gov inc ltd co corp dept est approx fig al
     т.е т.к т.д т.п тыс млн млрд руб г гг им ул н.э др проф акад
-    bzw z.b ca usw mio mrd tsd""".split()
+    bzw z.b ca usw mio mrd tsd ok""".split()
 )
 MAX_SENTENCE = 1000
 """Characters: a longer run without a sentence end is read in pieces of at most this length

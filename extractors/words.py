@@ -87,6 +87,9 @@ _IT_GLUED = {
     "quattrocento": 400, "cinquecento": 500, "seicento": 600, "settecento": 700, "ottocento": 800, "novecento": 900,
 }  # fmt: skip
 CARDINALS["it"].update({w + "mila": v * 1000 for w, v in _IT_GLUED.items()})
+# German glues them too ("fünfzigtausend", "hunderttausend"); "Zehntausende" stays vague.
+_DE_GLUED = {**CARDINALS["de"], "hundert": 100, "zweihundert": 200, "dreihundert": 300, "fünfhundert": 500}
+CARDINALS["de"].update({w + "tausend": v * 1000 for w, v in _DE_GLUED.items()})
 # Left out as too often something else: German "elf" and French "sept" (English words or
 # abbreviations).
 HUNDREDS = {"hundred": "en", "hundert": "de", "cent": "fr", "cents": "fr"}
