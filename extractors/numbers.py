@@ -143,6 +143,7 @@ _MAGNITUDE_STEMS = {
     "miljon": 1e6,
     "miljard": 1e9,
     "milijard": 1e9,
+    "tisíc": 1e3,  # Czech and Slovak "tisíce", "tisícov"
     # Bulgarian ("1,2 милиона"), Turkish ("milyondan"), Georgian ("ათასი", "მილიონი").
     "милион": 1e6,
     "милиард": 1e9,
@@ -177,7 +178,7 @@ PERCENT = (
     r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|відсот\w*|Prozent|pour\s+cent|pourcent"
     r"|procent\w*|proc\.|protsen\w*|per\s+cento|por\s+ciento|la\s+sut[ăa]"
     # Norwegian, Hungarian ("11 százaléka": its share), Portuguese, Serbian/Bosnian/Croatian.
-    r"|prosent\w*|százalék\w*|por\s+cento|posto|odsto|procen(?:at|ata|ta)\b"
+    r"|prosent\w*|százalék\w*|por\s+cento|posto|odsto|procen(?:at|ata|ta)\b|percentá|percentách"
     # Hebrew, Arabic, Georgian.
     r"|אחוז(?:ים)?|٪|(?:بال|في\s+ال)(?:مئة|مائة)|პროცენტ\w*"
     r")(?!\w))"
@@ -471,6 +472,14 @@ QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
     ("daugiau kaip", "at_least"),
     ("mažiausiai", "at_least"),
     ("iki", "at_most"),
+    # Czech and Slovak.
+    ("zhruba", "approx"),
+    ("kolem", "approx"),
+    ("okolo", "approx"),
+    ("asi", "approx"),
+    ("cca", "approx"),
+    ("cca.", "approx"),
+    ("až", "at_most"),
     # German, French, Polish, Ukrainian.
     ("nahezu", "approx"),
     ("annähernd", "approx"),

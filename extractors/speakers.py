@@ -73,6 +73,7 @@ _VERBS = (
     r"a\s+anunțat|declară|estimează|spune|spun|susține|susţine|"
     r"ütles|märkis|teatas|teatab|hindas|lisas|kinnitas|sõnul|hinnangul|andmetel|"
     r"közölte|mondta|szerint|uviedol|uviedla|povedal|povedala|řekl|uvedl|uvedla|"
+    r"uvádí|uvádza|odhaduje|odhadl|odhadol|tvrdí|napsal|napísal|sdělil|oznámil|informoval|"
     # Norwegian, Danish, Swedish; Portuguese; Serbian, Bosnian, Croatian; Latvian, Lithuanian.
     r"sier|siger|sa\s+at|sagde|sade|säger|uttalte|udtalte|uppger|uppgav|opplyser|oplyser|anslår|anslog|"
     r"disse(?=\s+(?:que|o|a|à|ao)\s)|afirmou|declarou|estimou|explicou|acrescentou|informou|"
