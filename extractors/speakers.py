@@ -172,6 +172,7 @@ _HEADLINE_COLON = re.compile(r"^(?P<name>[^:\d.!?]{2,50}):\s")
 _CONNECTORS = frozenset("of for and the de du von der und et и".split())
 
 QUOTE_OPENERS = "\"“«'‘„"
+_SPEECH_DASHES = ("– ", "— ")
 
 ORG_WORDS = frozenset(
     """Ministry Association Council Agency Service Bank Institute Committee Government Defence
@@ -507,8 +508,9 @@ def attribute_sentences(
             continue
         same = paragraphs[s.paragraph]
         later = [j for j in same if j > i]
-        # A quote opened here and closed in a later sentence that names its speaker.
-        if _opens_quote(s.text) or s.text[:1] in QUOTE_OPENERS:
+        # A quote opened here and closed in a later sentence that names its speaker; a
+        # paragraph opened by a dash is direct speech ("– Up to 10 % left ..., says X").
+        if _opens_quote(s.text) or s.text[:1] in QUOTE_OPENERS or (i == same[0] and s.text[:2] in _SPEECH_DASHES):
             closing = next((j for j in later if own[j].speakers), None)
             if closing is not None and not any(_opens_quote(sentences[k].text) for k in later if k < closing):
                 out[i] = Said(((0, own[closing].speakers[0][1]),))
