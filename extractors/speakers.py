@@ -46,7 +46,7 @@ _EN_VERBS = (
 _DE_VERBS = (
     r"sagte|sagt|erklärte|erklärt|berichtet|berichtete|schätzt|schätzte|eingeräumt|räumte|betonte|"
     r"beteuerte|führte|fügte|teilte|bestätigt|bestätigte|meldet|meldete|nennt|nannte|schreibt|schrieb|zitiert|"
-    r"warnt|warnte|spricht|sprach|geht\s+davon\s+aus|ging\s+davon\s+aus"
+    r"warnt|warnte|spricht|sprach|geht\s+davon\s+aus|ging\s+davon\s+aus|schätzen|berichten|erklären"
 )
 # A name follows an English or German verb at once ("said Orlov"); in other languages a title of a few
 # lower-case words may come between ("a déclaré le ministre Jean Dupont", "заявил глава
@@ -62,6 +62,10 @@ _VERBS = (
     r"(?:повідоми|повідомля|зазначи|зазнача|оціни|оцінюва|оціню|розповіда|розпові|підрахува|наголоси|наголошу|"
     r"додава|дода|заявля|сказа|каза)(?:в|ла|ло|ли|є|ють|ючи)|"
     rf"{_DE_VERBS}|a\s+déclaré|déclare|estime|a\s+indiqué|affirme|a\s+affirmé|a\s+cité|cite|"
+    r"a\s+estimé|a\s+annoncé|annonce|a\s+précisé|précise|a\s+expliqué|explique|indique|souligne|a\s+souligné|"
+    r"a\s+rapporté|rapporte|a\s+assuré|assure|a\s+dit|a\s+reconnu|reconnaît|"
+    r"mówi|wskazuje|wskazał\w*|zaznaczył\w*|zaznacza|podkreślił\w*|podkreśla|przyznał\w*|wyliczył\w*|szacują|"
+    r"informuje|alarmuje|"
     # Polish, Italian, Spanish, Romanian, Estonian, Hungarian, Slovak and Czech; Estonian
     # "sõnul"/"hinnangul" and Hungarian "szerint" follow the name like a verb.
     r"powiedział\w*|przekazał\w*|oświadczył\w*|poinformował\w*|szacuje|szacował\w*|ocenił\w*|ocenia|"
@@ -156,7 +160,7 @@ _DASH = "–—-"
 _ANY_CUE = re.compile(
     rf"(?<!\w)(?:(?P<verb>{_VERBS})(?!\w)|according|citing|data\s+from|figures\s+from|(?:analysis|study|survey|research)\s+by|по\s+(?:словам|данным|оценк|подсч|информац|мнени|прогноз|его|её|ее)|"
     r"согласно|данны|за\s+(?:даними|словами|його)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлени|доклад|интервью)|"
-    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|według|powołuj\w*\s+się|secondo|según|potrivit|conform|podľa|podle|so\s+der|ifølge|iflg|enligt|segundo|de\s+acordo\s+com|prema|saskaņā\s+ar|pasak|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
+    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|według|powołuj\w*\s+się|secondo|según|potrivit|conform|podľa|podle|so\s+der|ifølge|iflg|enligt|segundo|de\s+acordo\s+com|prema|saskaņā\s+ar|pasak|nach\s+(?:angaben|schätzung|daten|berechnung|einschätzung|ansicht)|jak\s+(?:podaje|podał|wynika)|wynika\s+z|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
     # No IGNORECASE: run on the lower-cased sentence, several times faster.
 )
 _CYRILLIC = re.compile(r"[а-яё]")
