@@ -137,8 +137,14 @@ class Languages:
 
 
 # Languages the detector tells apart whose news reads with one pack: Norwegian's two written
-# forms and Danish; Bosnian, Croatian and Montenegrin with Serbian (Latin script).
-CLOSE_LANGUAGES = {"nb": "no", "nn": "no", "da": "no", "bs": "sr", "hr": "sr", "me": "sr", "sh": "sr"}
+# forms and Danish; Bosnian, Croatian and Montenegrin with Serbian (Latin script); and the
+# regional languages and varieties py3langid may return for a short text in a covered one
+# (Latgalian for Latvian, Venetian for Italian, Luxembourgish for German, Macedonian for
+# Bulgarian, Galician for Portuguese, Egyptian and Moroccan Arabic, Biblical Hebrew).
+CLOSE_LANGUAGES = {
+    "nb": "no", "nn": "no", "da": "no", "bs": "sr", "hr": "sr", "me": "sr", "sh": "sr", "ltg": "lv", "vec": "it",
+    "lij": "it", "ext": "es", "an": "es", "gl": "pt", "lb": "de", "mk": "bg", "arz": "ar", "ary": "ar", "hbo": "he",
+}  # fmt: skip
 """A language without a pack of its own borrows the pack of the language given here."""
 
 PackKey = tuple[tuple[str, tuple[str, ...]], ...]

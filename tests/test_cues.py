@@ -33,10 +33,15 @@ def test_a_language_without_a_pack_reads_every_pack():
 
 
 def test_a_close_language_without_a_pack_borrows_its_neighbours_pack():
-    words = {**WORDS, "no": {"departure": ("forlatt",)}, "sr": {"departure": ("napustil",)}}
+    words = {
+        **WORDS,
+        "no": {"departure": ("forlatt",)},
+        "sr": {"departure": ("napustil",)},
+        "lv": {"departure": ("pamet",)},
+    }
     cues = Cues.from_mapping(words)
     # Danish and Nynorsk read with the Norwegian pack, Croatian and Bosnian with the Serbian one.
-    for code, pack in (("da", "no"), ("nn", "no"), ("hr", "sr"), ("bs", "sr")):
+    for code, pack in (("da", "no"), ("nn", "no"), ("hr", "sr"), ("bs", "sr"), ("ltg", "lv")):
         assert cues.for_language(code).words == cues.for_language(pack).words
     assert cues.for_language("da").has("departure", "de har forlatt landet")
     assert not cues.for_language("da").has("departure", "Sie haben das Land verlassen")
