@@ -76,6 +76,8 @@ MAGNITUDES: dict[str, float] = {
     "tuhat": 1e3,
     "tuhande": 1e3,
     "milioni": 1e6,
+    "milione": 1e6,  # "un milione": the singular, for the word for one before it
+    "miliardo": 1e9,
     "millones": 1e6,
     "millón": 1e6,
     "milioane": 1e6,

@@ -87,6 +87,14 @@ _IT_GLUED = {
     "quattrocento": 400, "cinquecento": 500, "seicento": 600, "settecento": 700, "ottocento": 800, "novecento": 900,
 }  # fmt: skip
 CARDINALS["it"].update({w + "mila": v * 1000 for w, v in _IT_GLUED.items()})
+# Hungarian writes a number as one word ("ötvenezer", "százezer"): tens and hundreds before
+# "ezer" (thousand); not "hat" (six), a German and English word.
+_HU = {
+    "két": 2, "három": 3, "négy": 4, "öt": 5, "hét": 7, "nyolc": 8, "kilenc": 9, "tíz": 10, "húsz": 20,
+    "harminc": 30, "negyven": 40, "ötven": 50, "hatvan": 60, "hetven": 70, "nyolcvan": 80, "kilencven": 90,
+    "száz": 100, "kétszáz": 200, "háromszáz": 300, "ötszáz": 500,
+}  # fmt: skip
+CARDINALS["hu"] = {**_HU, **{w + "ezer": v * 1000 for w, v in _HU.items()}}
 # German glues them too ("fünfzigtausend", "hunderttausend"); "Zehntausende" stays vague.
 _DE_GLUED = {**CARDINALS["de"], "hundert": 100, "zweihundert": 200, "dreihundert": 300, "fünfhundert": 500}
 CARDINALS["de"].update({w + "tausend": v * 1000 for w, v in _DE_GLUED.items()})
@@ -123,6 +131,7 @@ LONE_MAGNITUDES = {
     # "napustilo milion građana", "milion osób": Serbian, Croatian, Polish, Slovak.
     "milion": 1e6,
     "milijun": 1e6,
+    "egymillió": 1e6,
     "מיליון": 1e6,
     "כמיליון": 1e6,  # about a million: Hebrew glues the hedge to the word
 }

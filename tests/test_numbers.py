@@ -117,6 +117,9 @@ def test_parse_digits(raw, magnitude, value):
         ("כ-45 אלף", 45000, 45000, 45000, "approx", False),
         ("نحو 5 بالمئة", 5, 5, 5, "approx", True),
         ("თითქმის 2 მილიონი", 2e6, 2e6, 2e6, "approx", False),
+        ("quasi un milione", 1e6, 1e6, 1e6, "approx", False),
+        ("mintegy ötvenezer", 50000, 50000, 50000, "approx", False),
+        ("egymillió", 1e6, 1e6, 1e6, "exact", False),
     ],
 )
 def test_mentions(text, value, low, high, qualifier, percent):
