@@ -117,6 +117,7 @@ FRACTIONAL = {
     "medio": 0.5,
     "meio": 0.5,
     "pół": 0.5,
+    "пів": 0.5,
     "půl": 0.5,
 }
 """One and a half: read only before a magnitude, like the words for one."""
@@ -132,6 +133,7 @@ LONE_MAGNITUDES = {
     "milion": 1e6,
     "milijun": 1e6,
     "egymillió": 1e6,
+    "півмільйона": 5e5,
     "מיליון": 1e6,
     "כמיליון": 1e6,  # about a million: Hebrew glues the hedge to the word
 }
