@@ -83,7 +83,13 @@ _VERBS = (
     r"disse(?=\s+(?:que|o|a|à|ao)\s)|afirmou|declarou|estimou|explicou|acrescentou|informou|"
     r"rekao|rekla|izjavio|izjavila|naveo|navela|navodi|procenio|procijenio|saopštio|podseća|podsjeća|piše|kaže|"
     r"podatak|podaci|"
-    r"sacīja|paziņoja|norādīja|norāda|atgādina|ziņo|teigė|sakė|pareiškė|nurodė)"
+    r"sacīja|paziņoja|norādīja|norāda|atgādina|ziņo|teigė|sakė|pareiškė|nurodė|"
+    # Bulgarian; Hungarian, Spanish, Italian beyond the above; Turkish ("X'e göre" follows the
+    # name); Hebrew, Arabic, Georgian (their names are found as known actors only).
+    r"каза|заяви|съобщи|посочи|обясни|според|nyilatkozta|becsülte|jelentette|írja|"
+    r"informó|reconoció|calcula|estima|spiega|sostiene|stima|riferisce|ha\s+reso\s+noto|"
+    r"dedi|açıkladı|belirtti|göre|אמר|אמרה|לדברי|לפי|מסר|הודיע|העריך|قال|بحسب|حسب|وفقا|أعلن|صرح|أوضح|"
+    r"განაცხადა|თქმით|მონაცემებით)"
 )
 # Names after a cue, matched where the cue ends (the cue search already found it):
 # "according to (the) X", "по данным X", "laut X"; "said X"; in Russian a title may come
@@ -96,7 +102,7 @@ _AFTER_VERB = re.compile(rf"\s+(?P<name>{NAME})")
 # коммуникаций Сергей Плуготаренко".
 _AFTER_TITLED_VERB = re.compile(rf"\s+(?:[{_LOW}\-]+\s+){{0,6}}(?P<name>{NAME})")
 _NAME_AT_ONCE = re.compile(rf"(?:{_EN_VERBS}|{_DE_VERBS})")
-_NAME_BEFORE = frozenset({"sõnul", "hinnangul", "andmetel", "szerint"})
+_NAME_BEFORE = frozenset({"sõnul", "hinnangul", "andmetel", "szerint", "göre", "თქმით", "მონაცემებით"})
 _NAME_VERB = re.compile(
     rf"(?<![\w])(?:the\s+|The\s+)?(?P<name>{NAME})(?:\s*,\s*[^,]{{2,90}}?,)?\s+(?:\w+ly\s+)?{_VERBS}(?!\w)"
 )
