@@ -67,6 +67,19 @@ class Lemmas:
         return any(self._parse(m.group(0))[1] for m in _CYRILLIC_WORD.finditer(text))
 
 
+# Hebrew and Arabic glue conjunctions, prepositions and the article to the next word
+# ("שברחו": that fled, "والمبرمجين": and the programmers): a cue in those scripts also
+# matches after them.
+_CLITICS = (
+    (re.compile(r"[\u05d0-\u05ea]"), "(?:[ובכלמשה]{1,2})?"),
+    (re.compile(r"[\u0621-\u064a]"), "(?:[وف]?[بلك]?(?:ال)?)?"),
+)
+
+
+def _clitics(token: str) -> str:
+    return next((before for script, before in _CLITICS if script.match(token)), "")
+
+
 def _compile(words: Sequence[str]) -> re.Pattern[str] | None:
     """One pattern for a group; the word-start anchor is outside the alternation so that
     positions inside words fail at once (this is the extractors' hot path)."""
@@ -81,7 +94,7 @@ def _compile(words: Sequence[str]) -> re.Pattern[str] | None:
             # lower case ("Росси", "IT-специалист") still takes its inflections.
             exact.append(r"\s+".join(re.escape(t) + ("" if t.upper() == t else r"\w*") for t in tokens) + r"(?!\w)")
         else:
-            folded.append(r"\s+".join(re.escape(t) + r"\w*" for t in tokens))
+            folded.append(r"\s+".join(_clitics(t) + re.escape(t) + r"\w*" for t in tokens))
     parts = []
     if folded:
         parts.append("(?i:" + "|".join(folded) + ")")
@@ -124,8 +137,14 @@ class Languages:
 
 
 # Languages the detector tells apart whose news reads with one pack: Norwegian's two written
-# forms and Danish; Bosnian, Croatian and Montenegrin with Serbian (Latin script).
-CLOSE_LANGUAGES = {"nb": "no", "nn": "no", "da": "no", "bs": "sr", "hr": "sr", "me": "sr", "sh": "sr"}
+# forms and Danish; Bosnian, Croatian and Montenegrin with Serbian (Latin script); and the
+# regional languages and varieties py3langid may return for a short text in a covered one
+# (Latgalian for Latvian, Venetian for Italian, Luxembourgish for German, Macedonian for
+# Bulgarian, Galician for Portuguese, Egyptian and Moroccan Arabic, Biblical Hebrew).
+CLOSE_LANGUAGES = {
+    "nb": "no", "nn": "no", "da": "no", "bs": "sr", "hr": "sr", "me": "sr", "sh": "sr", "ltg": "lv", "vec": "it",
+    "lij": "it", "ext": "es", "an": "es", "gl": "pt", "lb": "de", "mk": "bg", "arz": "ar", "ary": "ar", "hbo": "he",
+}  # fmt: skip
 """A language without a pack of its own borrows the pack of the language given here."""
 
 PackKey = tuple[tuple[str, tuple[str, ...]], ...]

@@ -76,6 +76,8 @@ MAGNITUDES: dict[str, float] = {
     "tuhat": 1e3,
     "tuhande": 1e3,
     "milioni": 1e6,
+    "milione": 1e6,  # "un milione": the singular, for the word for one before it
+    "miliardo": 1e9,
     "millones": 1e6,
     "millón": 1e6,
     "milioane": 1e6,
@@ -103,6 +105,23 @@ MAGNITUDES: dict[str, float] = {
     "milhões": 1e6,
     "bilhão": 1e9,
     "bilhões": 1e9,
+    # Bulgarian, Turkish, Hebrew, Arabic: "50 хиляди", "100 bin", "100 אלף", "100 ألف".
+    "хиляди": 1e3,
+    "хиляда": 1e3,
+    "хил": 1e3,
+    "bin": 1e3,
+    "binden": 1e3,
+    "bini": 1e3,
+    "אלף": 1e3,
+    "אלפים": 1e3,
+    "מיליון": 1e6,
+    "מיליארד": 1e9,
+    "ألف": 1e3,
+    "الف": 1e3,
+    "آلاف": 1e3,
+    "مليون": 1e6,
+    "ملايين": 1e6,
+    "مليار": 1e9,
 }
 # Russian magnitudes take every case ("тысячах", "миллионом"): matched by stem.
 _MAGNITUDE_STEMS = {
@@ -126,8 +145,17 @@ _MAGNITUDE_STEMS = {
     "miljon": 1e6,
     "miljard": 1e9,
     "milijard": 1e9,
+    "tisíc": 1e3,  # Czech and Slovak "tisíce", "tisícov"
+    # Bulgarian ("1,2 милиона"), Turkish ("milyondan"), Georgian ("ათასი", "მილიონი").
+    "милион": 1e6,
+    "милиард": 1e9,
+    "milyon": 1e6,
+    "milyar": 1e9,
+    "ათას": 1e3,
+    "მილიონ": 1e6,
+    "მილიარდ": 1e9,
 }
-_ABBREVIATED = ("тыс", "тис", "tys", "tis", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln")
+_ABBREVIATED = ("тыс", "тис", "tys", "tis", "млн", "млрд", "tsd", "mio", "mrd", "mn", "bn", "mln", "хил")
 _MAG_WORDS = [
     *(rf"{stem}\w*" for stem in _MAGNITUDE_STEMS),
     *sorted((k for k in MAGNITUDES if len(k) > 1 and k not in _ABBREVIATED), key=len, reverse=True),
@@ -152,9 +180,13 @@ PERCENT = (
     r"(?:\s?%|\s?(?:percent|per\s+cent|pct|процент(?:а|ов)?|проц\.|відсот\w*|Prozent|pour\s+cent|pourcent"
     r"|procent\w*|proc\.|protsen\w*|per\s+cento|por\s+ciento|la\s+sut[ăa]"
     # Norwegian, Hungarian ("11 százaléka": its share), Portuguese, Serbian/Bosnian/Croatian.
-    r"|prosent\w*|százalék\w*|por\s+cento|posto|odsto|procen(?:at|ata|ta)\b"
+    r"|prosent\w*|százalék\w*|por\s+cento|posto|odsto|procen(?:at|ata|ta)\b|percentá|percentách"
+    # Hebrew, Arabic, Georgian.
+    r"|אחוז(?:ים)?|٪|(?:بال|في\s+ال)(?:مئة|مائة)|პროცენტ\w*"
     r")(?!\w))"
 )
+# Turkish puts the percent before the number: "yüzde 10", "%10".
+PERCENT_BEFORE = r"(?:[Yy]üzde\s|%(?=\d))"
 CURRENCY_PREFIX = r"(?:US\$|\$|€|£|₽)"
 CURRENCY_SUFFIX = (
     r"(?:\s?(?:dollars|euros?|pounds|rubles|roubles|руб(?:лей|ля)?\.?|долларов|евро|USD|EUR|RUB|GBP)(?!\w))"
@@ -186,7 +218,8 @@ _CURRENCY_CODES = {
 def _mention_pattern(number: str) -> re.Pattern[str]:
     # A hyphen may join a range ("50-70"), but not a name ("COVID-19", "Shahed-136").
     return re.compile(
-        rf"(?<![\w.,/])(?<![^\W\d_]-)(?:(?P<cur>{CURRENCY_PREFIX})?{_SP}?(?P<num>{number})(?P<mag>{MAGNITUDE})?"
+        rf"(?<![\w.,/])(?<![^\W\d_\u0590-\u05ff]-)(?:(?P<pctpre>{PERCENT_BEFORE})?(?P<cur>{CURRENCY_PREFIX})?{_SP}?"
+        rf"(?P<num>{number})(?P<mag>{MAGNITUDE})?"
         rf"(?P<pct>{PERCENT})?(?P<cursuf>{CURRENCY_SUFFIX})?)",
         re.IGNORECASE,
     )
@@ -450,6 +483,61 @@ QUALIFIER_WORDS: tuple[tuple[str, Qualifier], ...] = (
     ("daugiau kaip", "at_least"),
     ("mažiausiai", "at_least"),
     ("iki", "at_most"),
+    # Czech and Slovak.
+    ("zhruba", "approx"),
+    ("kolem", "approx"),
+    ("okolo", "approx"),
+    ("asi", "approx"),
+    ("cca", "approx"),
+    ("cca.", "approx"),
+    ("až", "at_most"),
+    # German, French, Polish, Ukrainian.
+    ("nahezu", "approx"),
+    ("annähernd", "approx"),
+    ("beinahe", "approx"),
+    ("weit über", "at_least"),
+    ("gut", "at_least"),
+    ("plus d'", "at_least"),
+    ("près d'", "approx"),
+    ("pas moins de", "at_least"),
+    ("quasiment", "approx"),
+    ("autour de", "approx"),
+    ("à peu près", "approx"),
+    ("ok.", "approx"),
+    ("niemal", "approx"),
+    ("mniej więcej", "approx"),
+    ("przeszło", "at_least"),
+    ("powyżej", "at_least"),
+    ("nawet", "at_most"),
+    ("aż", "at_most"),
+    ("більше ніж", "at_least"),
+    ("більш ніж", "at_least"),
+    ("менше ніж", "at_most"),
+    ("орієнтовно", "approx"),
+    # Bulgarian, Turkish, Hebrew, Arabic, Georgian.
+    ("над", "at_least"),
+    ("повече от", "at_least"),
+    ("близо", "approx"),
+    ("yaklaşık", "approx"),
+    ("en az", "at_least"),
+    ("neredeyse", "approx"),
+    ("כ-", "approx"),
+    ("כ־", "approx"),
+    ("כמעט", "approx"),
+    ("למעלה מ-", "at_least"),
+    ("יותר מ-", "at_least"),
+    ("לפחות", "at_least"),
+    ("עד", "at_most"),
+    ("نحو", "approx"),
+    ("حوالي", "approx"),
+    ("حوالى", "approx"),
+    ("قرابة", "approx"),
+    ("ما يقرب من", "approx"),
+    ("أكثر من", "at_least"),
+    ("ما لا يقل عن", "at_least"),
+    ("حتى", "at_most"),
+    ("დაახლოებით", "approx"),
+    ("თითქმის", "approx"),
 )
 _QUALIFIER_RE = re.compile(
     r"(?:^|(?<=[\s(\"'«“]))(?P<q>"
@@ -572,7 +660,13 @@ def _single(m: re.Match[str]) -> _Single:
     value = None if base is None else base * magnitude
     lead = len(m.group(0)) - len(m.group(0).lstrip())
     return _Single(
-        m.group(0).strip(), m.start() + lead, m.end(), value, bool(m.group("pct")) or share, currency, magnitude
+        m.group(0).strip(),
+        m.start() + lead,
+        m.end(),
+        value,
+        bool(m.group("pct") or m.group("pctpre")) or share,
+        currency,
+        magnitude,
     )
 
 

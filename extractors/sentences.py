@@ -21,15 +21,21 @@ ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st no vs etc e.g i.e a.m p.m u.s u.k u.n jan feb mar apr jun jul aug
     sep sept oct nov dec gen col lt sen rep gov inc ltd co corp dept est approx fig al
     т.е т.к т.д т.п тыс млн млрд руб г гг им ул н.э др проф акад
-    bzw z.b ca usw mio mrd tsd""".split()
+    bzw z.b ca usw mio mrd tsd ok""".split()
 )
 MAX_SENTENCE = 1000
 """Characters: a longer run without a sentence end is read in pieces of at most this length
 (the longest sentence in the labelled and real articles is about 500)."""
 MAX_PARAGRAPH = 40
 """Sentences: a longer paragraph is read as several (real ones have up to 12)."""
+# What may open a sentence: a capital of the Latin and Cyrillic alphabets covered ("Č", "Ł",
+# "Ő", "І"), a digit, or any letter of a script without capitals (Hebrew, Arabic, Georgian).
+_OPENER = (
+    "A-ZА-ЯЁ0-9ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝĄĆČĎĘĚŁŃŇŐŒŘŚŞŠŢŤŮŰŹŻŽȘȚĀĒĪŪĢĶĻŅĖĮŲİІЇЄҐ"
+    "\u05d0-\u05ea\u0621-\u064a\u10d0-\u10fa"
+)
 _BOUNDARY = re.compile(
-    r"(?<=[.!?…])(?:[\"'”’»)\]]*\s+(?=[\"'“‘«„(\[]*[A-ZА-ЯЁ0-9])"
+    rf"(?<=[.!?…])(?:[\"'”’»)\]]*\s+(?=[\"'“‘«„(\[]*[{_OPENER}])"
     # Scraped text sometimes loses the space: "...sagte er.Ursache sei..."
     r"|(?<=[a-zäöüßéèàа-яё]{3}[.!?])(?=[A-ZÄÖÜА-ЯЁ][a-zäöüßéèàа-яё]))"
 )

@@ -46,7 +46,7 @@ _EN_VERBS = (
 _DE_VERBS = (
     r"sagte|sagt|erklärte|erklärt|berichtet|berichtete|schätzt|schätzte|eingeräumt|räumte|betonte|"
     r"beteuerte|führte|fügte|teilte|bestätigt|bestätigte|meldet|meldete|nennt|nannte|schreibt|schrieb|zitiert|"
-    r"warnt|warnte|spricht|sprach|geht\s+davon\s+aus|ging\s+davon\s+aus"
+    r"warnt|warnte|spricht|sprach|geht\s+davon\s+aus|ging\s+davon\s+aus|schätzen|berichten|erklären"
 )
 # A name follows an English or German verb at once ("said Orlov"); in other languages a title of a few
 # lower-case words may come between ("a déclaré le ministre Jean Dupont", "заявил глава
@@ -64,6 +64,10 @@ _VERBS = (
     r"(?:повідоми|повідомля|зазначи|зазнача|оціни|оцінюва|оціню|розповіда|розпові|підрахува|наголоси|наголошу|"
     r"додава|дода|заявля|сказа|каза)(?:в|ла|ло|ли|є|ють|ючи)|"
     rf"{_DE_VERBS}|a\s+déclaré|déclare|estime|a\s+indiqué|affirme|a\s+affirmé|a\s+cité|cite|"
+    r"a\s+estimé|a\s+annoncé|annonce|a\s+précisé|précise|a\s+expliqué|explique|indique|souligne|a\s+souligné|"
+    r"a\s+rapporté|rapporte|a\s+assuré|assure|a\s+dit|a\s+reconnu|reconnaît|"
+    r"mówi|wskazuje|wskazał\w*|zaznaczył\w*|zaznacza|podkreślił\w*|podkreśla|przyznał\w*|wyliczył\w*|szacują|"
+    r"informuje|alarmuje|"
     # Polish, Italian, Spanish, Romanian, Estonian, Hungarian, Slovak and Czech; Estonian
     # "sõnul"/"hinnangul" and Hungarian "szerint" follow the name like a verb.
     r"powiedział\w*|przekazał\w*|oświadczył\w*|poinformował\w*|szacuje|szacował\w*|ocenił\w*|ocenia|"
@@ -75,12 +79,19 @@ _VERBS = (
     r"a\s+anunțat|declară|estimează|spune|spun|susține|susţine|"
     r"ütles|märkis|teatas|teatab|hindas|lisas|kinnitas|sõnul|hinnangul|andmetel|"
     r"közölte|mondta|szerint|uviedol|uviedla|povedal|povedala|řekl|uvedl|uvedla|"
+    r"uvádí|uvádza|odhaduje|odhadl|odhadol|tvrdí|napsal|napísal|sdělil|oznámil|informoval|"
     # Norwegian, Danish, Swedish; Portuguese; Serbian, Bosnian, Croatian; Latvian, Lithuanian.
     r"sier|siger|sa\s+at|sagde|sade|säger|uttalte|udtalte|uppger|uppgav|opplyser|oplyser|anslår|anslog|"
     r"disse(?=\s+(?:que|o|a|à|ao)\s)|afirmou|declarou|estimou|explicou|acrescentou|informou|"
     r"rekao|rekla|izjavio|izjavila|naveo|navela|navodi|procenio|procijenio|saopštio|podseća|podsjeća|piše|kaže|"
     r"podatak|podaci|"
-    r"sacīja|paziņoja|norādīja|norāda|atgādina|ziņo|teigė|sakė|pareiškė|nurodė)"
+    r"sacīja|paziņoja|norādīja|norāda|atgādina|ziņo|teigė|sakė|pareiškė|nurodė|"
+    # Bulgarian; Hungarian, Spanish, Italian beyond the above; Turkish ("X'e göre" follows the
+    # name); Hebrew, Arabic, Georgian (their names are found as known actors only).
+    r"каза|заяви|съобщи|посочи|обясни|според|nyilatkozta|becsülte|jelentette|írja|"
+    r"informó|reconoció|calcula|estima|spiega|sostiene|stima|riferisce|ha\s+reso\s+noto|"
+    r"dedi|açıkladı|belirtti|göre|אמר|אמרה|לדברי|לפי|מסר|הודיע|העריך|قال|بحسب|حسب|وفقا|أعلن|صرح|أوضح|"
+    r"განაცხადა|თქმით|მონაცემებით)"
 )
 # Names after a cue, matched where the cue ends (the cue search already found it):
 # "according to (the) X", "по данным X", "laut X"; "said X"; in Russian a title may come
@@ -93,7 +104,7 @@ _AFTER_VERB = re.compile(rf"\s+(?P<name>{NAME})")
 # коммуникаций Сергей Плуготаренко".
 _AFTER_TITLED_VERB = re.compile(rf"\s+(?:[{_LOW}\-]+\s+){{0,6}}(?P<name>{NAME})")
 _NAME_AT_ONCE = re.compile(rf"(?:{_EN_VERBS}|{_DE_VERBS})")
-_NAME_BEFORE = frozenset({"sõnul", "hinnangul", "andmetel", "szerint"})
+_NAME_BEFORE = frozenset({"sõnul", "hinnangul", "andmetel", "szerint", "göre", "თქმით", "მონაცემებით"})
 _NAME_VERB = re.compile(
     rf"(?<![\w])(?:the\s+|The\s+)?(?P<name>{NAME})(?:\s*,\s*[^,]{{2,90}}?,)?\s+(?:\w+ly\s+)?{_VERBS}(?!\w)"
 )
@@ -168,7 +179,7 @@ _DASH = "–—-"
 _ANY_CUE = re.compile(
     rf"(?<!\w)(?:(?P<verb>{_VERBS})(?!\w)|according|citing|data\s+from|figures\s+from|(?:analysis|study|survey|research)\s+by|по\s+(?:словам|данным|оценк|подсч|информац|мнени|прогноз|его|её|ее)|"
     r"согласно|данны|за\s+(?:даними|словами|його)|(?:в|во)\s+(?:его|её|ее)\s+(?:выступлени|доклад|интервью)|"
-    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|według|powołuj\w*\s+się|secondo|según|potrivit|conform|podľa|podle|so\s+der|ifølge|iflg|enligt|segundo|de\s+acordo\s+com|prema|saskaņā\s+ar|pasak|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
+    r"in\s+(?:his|her)\s+(?:speech|remarks|interview|address)|(?:provided|published|compiled|conducted|prepared)(?:\s+to(?:\s+[\w-]+){1,3})?\s+by|laut|selon|d['’]après|zufolge|według|powołuj\w*\s+się|secondo|según|potrivit|conform|podľa|podle|so\s+der|ifølge|iflg|enligt|segundo|de\s+acordo\s+com|prema|saskaņā\s+ar|pasak|nach\s+(?:angaben|schätzung|daten|berechnung|einschätzung|ansicht)|jak\s+(?:podaje|podał|wynika)|wynika\s+z|a-t-il|a-t-elle|со\s+ссылкой|цитиру)",
     # No IGNORECASE: run on the lower-cased sentence, several times faster.
 )
 _CYRILLIC = re.compile(r"[а-яё]")
@@ -190,6 +201,7 @@ _HEADLINE_COLON = re.compile(r"^(?P<name>[^:\d.!?]{2,50}):\s")
 _CONNECTORS = frozenset("of for and the de du von der und et и".split())
 
 QUOTE_OPENERS = "\"“«'‘„"
+_SPEECH_DASHES = ("– ", "— ")
 
 ORG_WORDS = frozenset(
     """Ministry Association Council Agency Service Bank Institute Committee Government Defence
@@ -588,8 +600,9 @@ def attribute_sentences(
             continue
         same = paragraphs[s.paragraph]
         later = [j for j in same if j > i]
-        # A quote opened here and closed in a later sentence that names its speaker.
-        if _opens_quote(s.text) or s.text[:1] in QUOTE_OPENERS:
+        # A quote opened here and closed in a later sentence that names its speaker; a
+        # paragraph opened by a dash is direct speech ("– Up to 10 % left ..., says X").
+        if _opens_quote(s.text) or s.text[:1] in QUOTE_OPENERS or (i == same[0] and s.text[:2] in _SPEECH_DASHES):
             closing = next((j for j in later if own[j].speakers), None)
             if closing is not None and not any(_opens_quote(sentences[k].text) for k in later if k < closing):
                 out[i] = Said(((0, own[closing].speakers[0][1]),))

@@ -87,6 +87,17 @@ _IT_GLUED = {
     "quattrocento": 400, "cinquecento": 500, "seicento": 600, "settecento": 700, "ottocento": 800, "novecento": 900,
 }  # fmt: skip
 CARDINALS["it"].update({w + "mila": v * 1000 for w, v in _IT_GLUED.items()})
+# Hungarian writes a number as one word ("ötvenezer", "százezer"): tens and hundreds before
+# "ezer" (thousand); not "hat" (six), a German and English word.
+_HU = {
+    "két": 2, "három": 3, "négy": 4, "öt": 5, "hét": 7, "nyolc": 8, "kilenc": 9, "tíz": 10, "húsz": 20,
+    "harminc": 30, "negyven": 40, "ötven": 50, "hatvan": 60, "hetven": 70, "nyolcvan": 80, "kilencven": 90,
+    "száz": 100, "kétszáz": 200, "háromszáz": 300, "ötszáz": 500,
+}  # fmt: skip
+CARDINALS["hu"] = {**_HU, **{w + "ezer": v * 1000 for w, v in _HU.items()}}
+# German glues them too ("fünfzigtausend", "hunderttausend"); "Zehntausende" stays vague.
+_DE_GLUED = {**CARDINALS["de"], "hundert": 100, "zweihundert": 200, "dreihundert": 300, "fünfhundert": 500}
+CARDINALS["de"].update({w + "tausend": v * 1000 for w, v in _DE_GLUED.items()})
 # Left out as too often something else: German "elf" and French "sept" (English words or
 # abbreviations).
 HUNDREDS = {"hundred": "en", "hundert": "de", "cent": "fr", "cents": "fr"}
@@ -106,6 +117,7 @@ FRACTIONAL = {
     "medio": 0.5,
     "meio": 0.5,
     "pół": 0.5,
+    "пів": 0.5,
     "půl": 0.5,
 }
 """One and a half: read only before a magnitude, like the words for one."""
@@ -120,6 +132,10 @@ LONE_MAGNITUDES = {
     # "napustilo milion građana", "milion osób": Serbian, Croatian, Polish, Slovak.
     "milion": 1e6,
     "milijun": 1e6,
+    "egymillió": 1e6,
+    "півмільйона": 5e5,
+    "מיליון": 1e6,
+    "כמיליון": 1e6,  # about a million: Hebrew glues the hedge to the word
 }
 """A magnitude with no number before it is one of it ("ищет миллион программистов"); only the
 singular forms: the plural ("миллионов") is vague."""

@@ -33,15 +33,27 @@ def test_a_language_without_a_pack_reads_every_pack():
 
 
 def test_a_close_language_without_a_pack_borrows_its_neighbours_pack():
-    words = {**WORDS, "no": {"departure": ("forlatt",)}, "sr": {"departure": ("napustil",)}}
+    words = {
+        **WORDS,
+        "no": {"departure": ("forlatt",)},
+        "sr": {"departure": ("napustil",)},
+        "lv": {"departure": ("pamet",)},
+    }
     cues = Cues.from_mapping(words)
     # Danish and Nynorsk read with the Norwegian pack, Croatian and Bosnian with the Serbian one.
-    for code, pack in (("da", "no"), ("nn", "no"), ("hr", "sr"), ("bs", "sr")):
+    for code, pack in (("da", "no"), ("nn", "no"), ("hr", "sr"), ("bs", "sr"), ("ltg", "lv")):
         assert cues.for_language(code).words == cues.for_language(pack).words
     assert cues.for_language("da").has("departure", "de har forlatt landet")
     assert not cues.for_language("da").has("departure", "Sie haben das Land verlassen")
     # Without the neighbour's pack, every pack as before.
     assert Cues.from_mapping(WORDS).for_language("da").has("departure", "verlassen")
+
+
+def test_hebrew_and_arabic_cues_match_after_a_glued_clitic():
+    cues = Cues.from_mapping({"departure": ("ברחו", "غادر")})
+    assert cues.has("departure", "רוסים שברחו מארצם")  # "that fled"
+    assert cues.has("departure", "وغادر المبرمجون")  # "and left"
+    assert not cues.has("departure", "ערב טוב")
 
 
 def test_russian_cues_match_inflected_forms_through_lemmas():

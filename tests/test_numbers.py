@@ -114,6 +114,17 @@ def test_parse_digits(raw, magnitude, value):
         ("не менее 300 тысяч, а то и 600 тысяч", 450000, 300000, 600000, "range", False),
         ("300 000 voire 600 000", 450000, 300000, 600000, "range", False),
         ("mindestens 300.000, vielleicht sogar 600.000", 450000, 300000, 600000, "range", False),
+        # Bulgarian, Turkish (the percent first), Hebrew (a hedge glued by a hyphen), Arabic, Georgian.
+        ("над 1,5 милиона", 1.5e6, 1.5e6, None, "at_least", False),
+        ("yüzde 20", 20, 20, 20, "exact", True),
+        ("%8", 8, 8, 8, "exact", True),
+        ("yaklaşık 30 bin", 30000, 30000, 30000, "approx", False),
+        ("כ-45 אלף", 45000, 45000, 45000, "approx", False),
+        ("نحو 5 بالمئة", 5, 5, 5, "approx", True),
+        ("თითქმის 2 მილიონი", 2e6, 2e6, 2e6, "approx", False),
+        ("quasi un milione", 1e6, 1e6, 1e6, "approx", False),
+        ("mintegy ötvenezer", 50000, 50000, 50000, "approx", False),
+        ("egymillió", 1e6, 1e6, 1e6, "exact", False),
     ],
 )
 def test_mentions(text, value, low, high, qualifier, percent):
@@ -198,4 +209,16 @@ def test_a_sentence_end_glued_to_the_next_sentence_still_splits():
         "Das sagte er am Montag.",
         "Grund sei die Lage.",
         "U.S. officials agreed.",
+    ]
+
+
+def test_a_sentence_may_open_with_any_capital_or_a_caseless_script():
+    text = "Bylo to tak. Část odešla. Інші лишились. עזבו רבים. غادر كثيرون. ბევრი წავიდა."
+    assert [s.text for s in split_sentences(text)] == [
+        "Bylo to tak.",
+        "Část odešla.",
+        "Інші лишились.",
+        "עזבו רבים.",
+        "غادر كثيرون.",
+        "ბევრი წავიდა.",
     ]
