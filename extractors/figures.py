@@ -82,6 +82,14 @@ _DIFFERENCE_AFTER = re.compile(
     r"^\s*(?:more|fewer|less|больше|меньше|mehr|weniger|de\s+plus|de\s+moins)\s*,?\s+(?:than|чем|als|que|qu['’])(?!\w)",
     re.IGNORECASE,
 )
+# "increase the enrollment by 2.5 times - to about 200 thousand", "увеличить приём до 200 тысяч":
+# the number is a target someone sets, not a count of the topic.
+_TARGET_BEFORE = re.compile(
+    r"(?<!\w)(?:increase|raise|bring|expand|boost|увеличить|нарастить|довести|расширить|увеличивать)(?!\w)"
+    r"(?:[^.;:]|(?<=\d)\.(?=\d)){0,80}(?<!\w)(?:to|до)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_LEAD_WORDS = re.compile(r"\D*")  # a mention's qualifier words ("до", "up to") before its digits
 _PLAUSIBLE_BARE_COUNT = 1000
 _SMALLEST_HEAD_COUNT = 100  # fewer people than this is an anecdote, not a figure of the topic  # a bare number below this, with no counted noun, is not a head count
 
@@ -360,7 +368,9 @@ def classify(m: Mention, ctx: _Context, cues: Cues) -> tuple[str, Unit] | None:
     relevant = any(cues.has(g, ctx.sentence) for g in ("it_subject", "departure", "returned", "remote", "shortage"))
     if m.currency:
         return ("other", "money") if relevant else None
-    if _DIFFERENCE_AFTER.match(ctx.clause[ctx.num[1] :]):
+    if _DIFFERENCE_AFTER.match(ctx.clause[ctx.num[1] :]) or (
+        not m.percent and _TARGET_BEFORE.search(ctx.before + _LEAD_WORDS.match(m.text).group())  # type: ignore[union-attr]
+    ):
         return ("other", "percent" if m.percent else "people" if kind != "thing" else "count") if relevant else None
     if m.value is not None and m.value <= 0:
         return ("other", "percent" if m.percent else "count") if relevant else None  # none is not a figure

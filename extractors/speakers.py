@@ -198,6 +198,11 @@ _DIGIT = re.compile(r"\d")
 _NEAR_CUE = 50  # an actor this far (characters) from a speech cue can be its speaker
 # A headline "Минцифры: ..." or "Shadayev: ...": who speaks, then a colon.
 _HEADLINE_COLON = re.compile(r"^(?P<name>[^:\d.!?]{2,50}):\s")
+# Capitalised labels that open headlines and are no speaker: "UPDATE: ...", "ВИДЕО: ...".
+_HEADLINE_LABELS = frozenset(
+    "UPDATE UPDATED BREAKING VIDEO PHOTO PHOTOS EXCLUSIVE LIVE OPINION ANALYSIS WATCH LISTEN READ "
+    "ВИДЕО ФОТО ОПРОС ИНФОГРАФИКА ЭКСКЛЮЗИВ МНЕНИЕ СРОЧНО ОБНОВЛЕНО".split()
+)
 _CONNECTORS = frozenset("of for and the de du von der und et и".split())
 
 QUOTE_OPENERS = "\"“«'‘„"
@@ -443,6 +448,16 @@ class SpeakerTracker:
             known = self.names.canonical(headline.group("name"))
             if known is not None and known.kind == "people":
                 return Said(((0, known.canonical),))
+            if (
+                known is None
+                and name
+                and name.isupper()
+                and " " not in name
+                and len(name) >= 3
+                and name not in _HEADLINE_LABELS
+                and not self.names.is_place(name)
+            ):
+                return Said(((0, name),))  # "IIDF: ...": an organisation no table knows, by its acronym
         if not cues:
             return Said()
         found: list[_Candidate] = []

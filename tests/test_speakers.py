@@ -177,6 +177,12 @@ def test_a_headline_naming_a_known_person_with_a_title_before_a_colon():
     assert speakers("Министр статистики Орлов обеспокоен: уехали 5 тысяч инженеров") == [("Pavel Orlov",)]
 
 
+def test_a_headline_opened_by_an_unknown_acronym_names_that_organisation():
+    assert speakers("NCSR: the sector lacks 5,000 engineers") == [("NCSR",)]
+    assert speakers("UPDATE: the sector lacks 5,000 engineers") == [(None,)]
+    assert speakers("США: в секторе не хватает 5 тысяч инженеров") == [(None,)]
+
+
 def test_a_place_is_where_it_was_said_not_who_said_it():
     assert speakers("В Казани оценили отток в 5 тысяч инженеров.") == [(None,)]
     assert speakers("В НАИТ оценили отток в 5 тысяч инженеров.") == [("NAIT",)]
